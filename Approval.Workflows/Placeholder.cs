@@ -1,0 +1,1 @@
+namespace Approval.Workflows; public static class Placeholder {}
