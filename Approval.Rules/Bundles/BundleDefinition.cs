@@ -23,6 +23,9 @@ public sealed record BundleDefinition(
     /// <summary>The files of the folder other than bundle.yaml (rules, workflow), by name, for the other loaders.</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The text of bundle.yaml itself.</summary>
+    public string BundleYaml { get; init; } = "";
+
     public ItemDefinition? Item(string code) => Items.FirstOrDefault(i => i.Code == code);
 
     /// <summary>Every field, nested ones included, by path (array items as <c>path[].field</c>).</summary>

@@ -92,6 +92,7 @@ public static class BundleLoader
         {
             ContentHash = Hash(files),
             Files = files.Where(f => f.Key != BundleFile).ToDictionary(),
+            BundleYaml = text,
         };
         return bundle;
     }

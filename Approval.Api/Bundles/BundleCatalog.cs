@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Approval.Api.Data;
+using Approval.Rules.Bundles;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approval.Api.Bundles;
+
+/// <summary>Configuration section <c>Bundles</c>.</summary>
+public sealed class BundleOptions
+{
+    /// <summary>The folder holding one sub-folder per bundle; relative paths are under the application's base directory.</summary>
+    public string Folder { get; set; } = "bundles";
+}
+
+/// <summary>
+/// The bundles in force, loaded and validated once at start-up (a broken file stops start-up naming the file and line),
+/// plus every earlier version recorded in the database so that applications pinned to one keep it.
+/// </summary>
+public sealed class BundleCatalog
+{
+    private readonly Dictionary<string, BundleDefinition> _current;
+    private readonly ConcurrentDictionary<string, BundleDefinition> _byVersion = new();
+
+    public BundleCatalog(IReadOnlyList<BundleDefinition> bundles)
+    {
+        _current = bundles.ToDictionary(b => b.Code);
+        foreach (var b in bundles) _byVersion[Key(b.Code, b.Version)] = b;
+    }
+
+    public IReadOnlyCollection<BundleDefinition> Current => _current.Values;
+
+    public BundleDefinition? Find(string code) => _current.GetValueOrDefault(code);
+
+    /// <summary>The bundle exactly as it was at <paramref name="version"/> (loaded from the database when not current).</summary>
+    public async Task<BundleDefinition?> FindVersionAsync(ApprovalDb db, string code, string version, CancellationToken ct = default)
+    {
+        if (_byVersion.TryGetValue(Key(code, version), out var known)) return known;
+        var row = await db.BundleVersions.AsNoTracking()
+            .FirstOrDefaultAsync(v => v.BundleCode == code && v.Version == version, ct);
+        if (row is null) return null;
+        var files = JsonSerializer.Deserialize<Dictionary<string, string>>(row.FilesJson)!;
+        var bundle = BundleLoader.Load($"db:bundle_versions/{row.Id}", files);
+        return _byVersion.GetOrAdd(Key(code, version), bundle);
+    }
+
+    /// <summary>Records each current bundle version in the database unless it is there already.</summary>
+    public async Task RegisterVersionsAsync(ApprovalDb db, TimeProvider clock, CancellationToken ct = default)
+    {
+        foreach (var bundle in _current.Values)
+        {
+            var exists = await db.BundleVersions.AnyAsync(v => v.BundleCode == bundle.Code && v.ContentHash == bundle.ContentHash, ct);
+            if (exists) continue;
+            var files = new Dictionary<string, string>(bundle.Files) { [BundleLoader.BundleFile] = bundle.BundleYaml };
+            db.BundleVersions.Add(new BundleVersion
+            {
+                BundleCode = bundle.Code,
+                DeclaredVersion = bundle.DeclaredVersion,
+                ContentHash = bundle.ContentHash,
+                Version = bundle.Version,
+                FilesJson = JsonSerializer.Serialize(files),
+                LoadedAt = clock.GetUtcNow(),
+            });
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await AllRegisteredAsync(db, ct)) throw;
+            // another node registered the same versions first
+        }
+    }
+
+    private async Task<bool> AllRegisteredAsync(ApprovalDb db, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        foreach (var bundle in _current.Values)
+            if (!await db.BundleVersions.AnyAsync(v => v.BundleCode == bundle.Code && v.ContentHash == bundle.ContentHash, ct))
+                return false;
+        return true;
+    }
+
+    private static string Key(string code, string version) => $"{code}@{version}";
+}

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Approval.Api.Data;
+
+public enum DatabaseProvider { Sqlite, PostgreSql }
+
+/// <summary>Configuration section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary><c>Sqlite</c> (default, a file in <see cref="DataFolder"/>) or <c>PostgreSql</c>.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Where the SQLite file (and stored materials) live; relative paths are under the content root.</summary>
+    public string DataFolder { get; set; } = "data";
+
+    /// <summary>Apply the versioned SQL migrations from <c>db/</c> at start-up.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    public const string ConnectionName = "Approval";
+
+    /// <summary>Registers <see cref="ApprovalDb"/> for the provider chosen in configuration: the one place that knows providers.</summary>
+    public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connection = builder.Configuration.GetConnectionString(ConnectionName);
+        if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connection))
+        {
+            var folder = Path.GetFullPath(options.DataFolder, builder.Environment.ContentRootPath);
+            Directory.CreateDirectory(folder);
+            connection = $"Data Source={Path.Combine(folder, "approval.db")}";
+        }
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new InvalidOperationException(
+                $"Database:Provider is {options.Provider} but ConnectionStrings:{ConnectionName} is not set.");
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection));
+        builder.Services.AddHealthChecks().AddDbContextCheck<ApprovalDb>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder db, DatabaseProvider provider, string connection)
+    {
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => db.UseSqlite(connection),
+            DatabaseProvider.PostgreSql => db.UseNpgsql(connection),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+        };
+        return db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>The CREATE script EF would emit for the current model: the starting point for a new migration in <c>db/</c>.</summary>
+    public static string CreateScript(DatabaseProvider provider)
+    {
+        var options = Configure(new DbContextOptionsBuilder<ApprovalDb>(), provider,
+            provider == DatabaseProvider.Sqlite ? "Data Source=:memory:" : "Host=localhost").Options;
+        using var db = new ApprovalDb((DbContextOptions<ApprovalDb>)options);
+        return db.Database.GenerateCreateScript();
+    }
+}

@@ -1,0 +1,22 @@
+using Approval.Api.Bundles;
+
+namespace Approval.Api.Data;
+
+public static class DatabaseStartup
+{
+    /// <summary>Applies pending migrations (unless <c>Database:MigrateOnStartup</c> is false) and records the bundle versions.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<ApprovalDb>();
+        var options = services.GetRequiredService<DatabaseOptions>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Approval.Database");
+        if (options.MigrateOnStartup)
+        {
+            var applied = await SchemaMigrator.MigrateAsync(db, options.Provider);
+            if (applied.Count > 0) log.LogInformation("Applied migrations {Migrations} ({Provider})", applied, options.Provider);
+        }
+        await services.GetRequiredService<BundleCatalog>().RegisterVersionsAsync(db, services.GetRequiredService<TimeProvider>());
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.OpenApi;
+
+namespace Approval.Api.Infrastructure;
+
+public static class ApiDocumentation
+{
+    public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "ApprovalService — 一件事 integrated approval",
+                Version = "v1",
+                Description = "Apply once for a bundle of items (一件事) at any channel: catalogue, assessment (一次告知), " +
+                              "applications, department tasks and the combined result. Errors are RFC 9457 problem details; " +
+                              "validation errors are keyed by JSON path (e.g. `facts.applicant.idNumber`).",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, "Approval.Api.xml");
+            if (File.Exists(xml)) o.IncludeXmlComments(xml);
+        });
+        return services;
+    }
+
+    public static WebApplication UseApiDocumentation(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "ApprovalService v1");
+            o.DocumentTitle = "ApprovalService API";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Approval.Api.Infrastructure;
+
+/// <summary>RFC 9457 problem details the endpoints share.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult UnknownBundle(string code) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown bundle",
+        detail: $"There is no bundle with code '{code}'. GET /api/bundles lists them.",
+        type: "https://approval.example/problems/unknown-bundle");
+
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
+        TypedResults.ValidationProblem(errors, detail: detail ?? "The request has invalid fields; see errors, keyed by JSON path.",
+            title: "Invalid request", type: "https://approval.example/problems/validation");
+}

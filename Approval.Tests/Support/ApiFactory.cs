@@ -1,0 +1,110 @@
+using Approval.Api.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Approval.Tests.Support;
+
+/// <summary>
+/// The real API over HTTP on a real database of its own. The same test classes run under
+/// <see cref="SqliteApi"/> and <see cref="PostgresApi"/>.
+/// </summary>
+public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public abstract DatabaseProvider Provider { get; }
+    public abstract string ConnectionString { get; }
+
+    /// <summary>Extra settings for a derived fixture (key → value).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public ApprovalDb NewDb()
+    {
+        var options = DatabaseSetup.Configure(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ApprovalDb>(), Provider, ConnectionString).Options;
+        return new ApprovalDb((Microsoft.EntityFrameworkCore.DbContextOptions<ApprovalDb>)options);
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await DropAsync();
+    }
+
+    protected abstract Task DropAsync();
+}
+
+public class SqliteApi : ApiFactory
+{
+    private readonly string _folder = TestDatabases.NewSqliteFolder();
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    public override string ConnectionString => $"Data Source={Path.Combine(_folder, "approval.db")};Pooling=False";
+
+    protected override Task DropAsync()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
+
+public class PostgresApi : ApiFactory
+{
+    private readonly string _database = TestDatabases.NewPostgresName();
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+    public override string ConnectionString => TestDatabases.PostgresConnection(_database);
+
+    public override Task InitializeAsync() => TestDatabases.CreatePostgresAsync(_database);
+    protected override Task DropAsync() => TestDatabases.DropPostgresAsync(_database);
+}
+
+public static class TestDatabases
+{
+    public const string PostgresVariable = "APPROVAL_TEST_POSTGRES";
+
+    public static string Server =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException(
+                $"{PostgresVariable} is not set: run the tests with ./test.sh, which starts a private PostgreSQL server " +
+                "(or set it to a server connection string such as Host=127.0.0.1;Port=5432;Username=postgres).");
+
+    public static string NewPostgresName() => $"approval_test_{Guid.NewGuid():N}";
+
+    public static string NewSqliteFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "approval-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    public static string PostgresConnection(string database) =>
+        new NpgsqlConnectionStringBuilder(Server) { Database = database, MaxPoolSize = 40 }.ConnectionString;
+
+    public static async Task CreatePostgresAsync(string database)
+    {
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task DropPostgresAsync(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test on a clean machine: installs and starts a private PostgreSQL (scripts/postgres.sh),
+# runs `dotnet test` against it and SQLite, stops the server, and ends with "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Rules").
+set -uo pipefail
+cd "$(dirname "$0")"
+
+eval "$(scripts/postgres.sh start)" || { echo "test.sh: could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+trap 'scripts/postgres.sh stop "$APPROVAL_PG_DIR"' EXIT
+export APPROVAL_TEST_POSTGRES
+
+results=$(mktemp -d)
+dotnet test ApprovalService.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+rm -rf "$results"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited with $status"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
