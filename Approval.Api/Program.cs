@@ -1,28 +1,34 @@
 using Approval.Api.Bundles;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
-
-if (Commands.TryRun(args, out var exitCode)) return exitCode;
+using Approval.Api.Security;
+using Approval.Api.SharedData;
 
 var builder = WebApplication.CreateBuilder(args);
+if (Commands.TryRun(args, builder.Configuration, out var exitCode)) return exitCode;
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPersistence();
+builder.AddSecurity();
 if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bundleError);
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
+builder.Services.AddScoped<SharedFacts>();
 
 var app = builder.Build();
 
 app.UseProblemResponses();
 app.UseApiDocumentation();
+app.UseAuthentication();
+app.UseAuthorization();
 await app.PrepareDatabaseAsync();
 
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapHealth();
 app.MapBundles();
+app.MapSharedData();
 
 await app.RunAsync();
 return 0;

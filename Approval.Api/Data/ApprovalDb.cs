@@ -1,4 +1,6 @@
 using System.Text;
+using Approval.Api.Security;
+using Approval.Api.SharedData;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Data;
@@ -10,6 +12,8 @@ namespace Approval.Api.Data;
 public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext(options)
 {
     public DbSet<BundleVersion> BundleVersions => Set<BundleVersion>();
+    public DbSet<SharedRecord> SharedRecords => Set<SharedRecord>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -21,6 +25,26 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
             e.Property(b => b.ContentHash).HasMaxLength(64);
             e.Property(b => b.Version).HasMaxLength(64);
             e.HasIndex(b => new { b.BundleCode, b.ContentHash }).IsUnique();
+        });
+
+        model.Entity<SharedRecord>(e =>
+        {
+            e.Property(r => r.Source).HasMaxLength(40);
+            e.Property(r => r.SubjectHash).HasMaxLength(64);
+            e.Property(r => r.Batch).HasMaxLength(40);
+            e.HasIndex(r => new { r.Source, r.SubjectHash });
+        });
+
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.Property(a => a.Actor).HasMaxLength(64);
+            e.Property(a => a.Role).HasMaxLength(20);
+            e.Property(a => a.Action).HasMaxLength(60);
+            e.Property(a => a.Resource).HasMaxLength(200);
+            e.Property(a => a.SubjectHash).HasMaxLength(64);
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => a.SubjectHash);
         });
 
         ApplySnakeCase(model);

@@ -1,26 +1,62 @@
 using Approval.Api.Data;
+using Approval.Api.Security;
 
 namespace Approval.Api.Infrastructure;
 
 /// <summary>Operator commands run instead of the web host: <c>dotnet Approval.Api.dll &lt;command&gt; …</c>.</summary>
 public static class Commands
 {
-    public static bool TryRun(string[] args, out int exitCode)
+    private const string Usage = """
+        commands:
+          token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>]
+              prints a bearer token signed with Auth:SigningKey
+          schema-script <sqlite|postgresql>
+              prints the CREATE script of the current EF model (the starting point of a new db/ migration)
+        """;
+
+    public static bool TryRun(string[] args, IConfiguration configuration, out int exitCode)
     {
         exitCode = 0;
-        switch (args)
+        if (args.Length == 0 || args[0].StartsWith('-')) return false;
+        try
         {
-            case ["schema-script", var provider]:
-                if (!Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out var p))
-                {
-                    Console.Error.WriteLine("usage: schema-script sqlite|postgresql");
+            switch (args[0])
+            {
+                case "schema-script" when args.Length == 2 && Enum.TryParse<DatabaseProvider>(args[1], ignoreCase: true, out var provider):
+                    Console.WriteLine(DatabaseSetup.CreateScript(provider));
+                    return true;
+                case "token":
+                    var options = Options(args[1..]);
+                    var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+                    auth.Check();
+                    var hours = options.TryGetValue("hours", out var h) ? double.Parse(h, System.Globalization.CultureInfo.InvariantCulture) : auth.TokenHours;
+                    Console.WriteLine(TokenIssuer.Issue(auth, TimeProvider.System,
+                        options.GetValueOrDefault("role") ?? throw new ArgumentException("--role is required"),
+                        options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours)));
+                    return true;
+                default:
+                    Console.Error.WriteLine($"unknown command '{args[0]}'\n{Usage}");
                     exitCode = 2;
                     return true;
-                }
-                Console.WriteLine(DatabaseSetup.CreateScript(p));
-                return true;
-            default:
-                return false;
+            }
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            Console.Error.WriteLine($"{e.Message}\n{Usage}");
+            exitCode = 2;
+            return true;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var result = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"unexpected '{args[i]}'");
+            result[args[i][2..]] = args[++i];
+        }
+        return result;
     }
 }

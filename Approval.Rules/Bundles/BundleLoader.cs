@@ -107,7 +107,7 @@ public static class BundleLoader
         if (!Enum.TryParse<FieldType>(doc.Scalar(typeNode, "type"), ignoreCase: true, out var type))
             throw doc.Error(typeNode, $"field {path}: unknown type '{doc.Scalar(typeNode, "type")}' (string, boolean, integer, number, date, enum, object, array)");
         var format = doc.OptStr(m, "format");
-        if (format is not null and not ("cn-id" or "uscc" or "mobile" or "region-code" or "cn-id-or-uscc"))
+        if (format is not null and not ("cn-id" or "uscc" or "mobile" or "region-code" or "disability-certificate"))
             throw doc.Error(doc.Need(m, "format"), $"field {path}: unknown format '{format}'");
         var values = doc.StrList(m, "values");
         if (type == FieldType.Enum && values.Count == 0)

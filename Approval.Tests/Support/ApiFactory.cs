@@ -1,4 +1,5 @@
 using Approval.Api.Data;
+using Approval.Api.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,8 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
+        builder.UseSetting("Auth:SigningKey", TestKeys.Signing);
+        builder.UseSetting("Security:LookupKey", TestKeys.Lookup);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -33,6 +36,17 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client carrying a bearer token for the role (and department, for reviewers).</summary>
+    public HttpClient ClientAs(string role, string? department = null, string? subject = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token(role, department, subject));
+        return client;
+    }
+
+    public string Token(string role, string? department = null, string? subject = null) =>
+        TokenIssuer.Issue(Service<AuthOptions>(), Service<TimeProvider>(), role, department, subject);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -66,6 +80,12 @@ public class PostgresApi : ApiFactory
 
     public override Task InitializeAsync() => TestDatabases.CreatePostgresAsync(_database);
     protected override Task DropAsync() => TestDatabases.DropPostgresAsync(_database);
+}
+
+public static class TestKeys
+{
+    public const string Signing = "test-signing-key-0123456789abcdef0123456789";
+    public const string Lookup = "test-lookup-key-0123456789abcdef01234567890";
 }
 
 public static class TestDatabases

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Approval.Api.Data;
+using Approval.Api.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approval.Api.SharedData;
+
+/// <summary>
+/// Gathers what shared data knows about an applicant, as facts under <c>shared.*</c> for the rules
+/// (absent = the source has no record). One database round trip per assessment.
+/// </summary>
+public sealed class SharedFacts(ApprovalDb db, PersonalData personal)
+{
+    public async Task<Dictionary<string, object?>> CollectAsync(JsonElement facts, DateOnly asOf, CancellationToken ct = default)
+    {
+        var applicantId = Text(facts, "applicant.idNumber");
+        var agentId = Text(facts, "agent.idNumber");
+        var legalRepId = Text(facts, "enterprise.legalRepresentative.idNumber");
+        var existingCode = Text(facts, "enterprise.existingCreditCode");
+        var proposedName = Text(facts, "enterprise.proposedName");
+        var address = Text(facts, "venue.address");
+        var investors = Lookup(facts, "enterprise.investors") is { ValueKind: JsonValueKind.Array } arr
+            ? arr.EnumerateArray().Select(i => Text(i, "idNumber") ?? Text(i, "creditCode")).ToList()
+            : [];
+
+        string? H(string? v, SubjectKind kind = SubjectKind.PersonId) => v is null ? null : personal.Hash(SharedSources.Normalize(kind, v));
+        var applicant = H(applicantId);
+        var agent = H(agentId);
+        var legalRep = H(legalRepId);
+        var existing = H(existingCode, SubjectKind.CreditCode);
+        var name = H(proposedName, SubjectKind.CompanyName);
+        var premises = H(address, SubjectKind.Address);
+        var investorHashes = investors.Select(i => H(i)).ToList();
+
+        var wanted = new[] { applicant, legalRep, existing, name, premises }.Concat(investorHashes).OfType<string>().Distinct().ToList();
+        var records = wanted.Count == 0 ? [] : await db.SharedRecords.AsNoTracking()
+            .Where(r => wanted.Contains(r.SubjectHash))
+            .Select(r => new { r.Source, r.SubjectHash, r.AttributesJson, r.ValidFrom, r.ValidTo })
+            .ToListAsync(ct);
+
+        var result = new Dictionary<string, object?>();
+        JsonElement Attrs(string json) => JsonDocument.Parse(json).RootElement;
+        bool InForce(DateOnly? from, DateOnly? to) => (from is null || from <= asOf) && (to is null || to >= asOf);
+        var of = (string source, string? subject) => records.Where(r => r.Source == source && r.SubjectHash == subject && InForce(r.ValidFrom, r.ValidTo)).ToList();
+
+        if (applicant is not null)
+        {
+            if (of("population-registry", applicant).FirstOrDefault() is { } person)
+            {
+                var a = Attrs(person.AttributesJson);
+                result["shared.population.identityConfirmed"] = Text(a, "name") is { } n && n == Text(facts, "applicant.name");
+                result["shared.population.hukouRegion"] = Text(a, "hukouRegion");
+                if (agent is not null)
+                    result["shared.population.guardianConfirmed"] = a.TryGetProperty("guardians", out var g) && g.EnumerateArray().Any(x => x.GetString() == agent);
+            }
+            var hardship = records.Where(r => r.Source == "civil-affairs" && r.SubjectHash == applicant).ToList();
+            if (hardship.Count > 0)
+            {
+                var inForce = hardship.Where(r => InForce(r.ValidFrom, r.ValidTo)).Select(r => Text(Attrs(r.AttributesJson), "status")).ToHashSet();
+                foreach (var status in SharedSources.HardshipStatuses) result[$"shared.civilAffairs.{status}"] = inForce.Contains(status);
+            }
+            if (of("e-certificate", applicant).FirstOrDefault() is { } certificate)
+            {
+                var a = Attrs(certificate.AttributesJson);
+                result["shared.disabilityCertificate.number"] = Text(a, "number");
+                result["shared.disabilityCertificate.category"] = Text(a, "category");
+                result["shared.disabilityCertificate.grade"] = (long)a.GetProperty("grade").GetInt32();
+            }
+            if (of("hrss-pension", applicant).FirstOrDefault() is { } pension)
+            {
+                var a = Attrs(pension.AttributesJson);
+                result["shared.pension.enrolled"] = a.GetProperty("enrolled").GetBoolean();
+                result["shared.pension.receiving"] = a.GetProperty("receiving").GetBoolean();
+            }
+            if (of("bank-registry", applicant).Count > 0) result["shared.bankAccount.registered"] = true;
+        }
+
+        if (Lookup(facts, "enterprise") is not null)
+        {
+            if (name is not null) result["shared.nameRegistry.nameTaken"] = of("business-name-registry", name).Count > 0;
+            var people = investorHashes.Append(legalRep).OfType<string>().Distinct().ToList();
+            result["shared.disqualified.anyListed"] = people.Any(p => of("disqualified-persons", p).Count > 0);
+            if (legalRep is not null) result["shared.population.legalRepConfirmed"] = of("population-registry", legalRep).Count > 0;
+            if (investorHashes.Count > 0)
+                result["shared.population.allInvestorsConfirmed"] = investorHashes.All(i => i is not null
+                    && (of("population-registry", i).Count > 0 || of("business-registry", i).Count > 0));
+            if (existing is not null) result["shared.business.licenceOnFile"] = of("business-registry", existing).Count > 0;
+            if (premises is not null && Text(facts, "venue.premises") == "owned")
+            {
+                var owners = of("real-estate-registry", premises)
+                    .SelectMany(r => Attrs(r.AttributesJson).GetProperty("owners").EnumerateArray().Select(o => o.GetString()))
+                    .ToHashSet();
+                result["shared.realEstate.ownershipConfirmed"] = people.Append(existing).Any(p => p is not null && owners.Contains(p));
+            }
+        }
+        return result;
+    }
+
+    private static string? Text(JsonElement e, string path) => Lookup(e, path) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+
+    private static JsonElement? Lookup(JsonElement e, string path)
+    {
+        foreach (var segment in path.Split('.'))
+        {
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(segment, out e) || e.ValueKind == JsonValueKind.Null) return null;
+        }
+        return e;
+    }
+}
