@@ -78,7 +78,7 @@ public sealed class WorkflowInstance
     public WorkflowHistoryEntry Record(DateTimeOffset at, string evt, string? itemCode = null, Guid? taskId = null, string? actor = null, string? detail = null) =>
         new()
         {
-            InstanceId = Id, Seq = ++HistoryCount, At = at, Event = evt, ItemCode = itemCode, TaskId = taskId, Actor = actor, Detail = detail,
+            Id = Guid.CreateVersion7(at), InstanceId = Id, Seq = ++HistoryCount, At = at, Event = evt, ItemCode = itemCode, TaskId = taskId, Actor = actor, Detail = detail,
         };
 }
 
@@ -261,9 +261,11 @@ public sealed class WorkflowTimer
     public string? LastError { get; set; }
 }
 
-/// <summary>Append-only timeline of an instance, ordered by <see cref="Seq"/>.</summary>
+/// <summary>Append-only timeline of an instance, ordered by <see cref="Seq"/> (unique per instance: the instance's version
+/// check rejects a concurrent writer's entries).</summary>
 public sealed class WorkflowHistoryEntry
 {
+    public Guid Id { get; set; }
     public Guid InstanceId { get; set; }
     public int Seq { get; set; }
     public DateTimeOffset At { get; set; }

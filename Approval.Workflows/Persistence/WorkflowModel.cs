@@ -85,7 +85,8 @@ public static class WorkflowModel
         modelBuilder.Entity<WorkflowHistoryEntry>(e =>
         {
             e.ToTable("workflow_history");
-            e.HasKey(x => new { x.InstanceId, x.Seq });
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.InstanceId, x.Seq });
             e.Property(x => x.Event).HasMaxLength(64);
             e.Property(x => x.ItemCode).HasMaxLength(32);
             e.Property(x => x.Actor).HasMaxLength(128);
