@@ -263,4 +263,43 @@ public sealed class WorkflowRuntimeTests : IDisposable
         Assert.Equal(InstanceStatus.Completed, instance.Status);
         Assert.StartsWith("venue-licence-", instance.Item("B2").Number);
     }
+
+    [Fact]
+    public async Task AcceptanceReview_AskForCompletionOnce_ThenAccepted()
+    {
+        var id = await _h.StartAAsync("kiosk");
+        var ask = new TaskDecision("requestSupplement", "photo missing", ["photo"]);
+        Assert.True((await _h.DecideAsync(id, null, "acceptance", ask)).Succeeded);
+        Assert.DoesNotContain(await _h.TasksAsync(id), t => t.Status == TaskStatus.Open);
+
+        await using (var db = _h.CreateDb())
+            Assert.True((await _h.Runtime.SupplementAsync(db, id, null, ["photo"], "applicant")).Succeeded);
+        var again = await _h.DecideAsync(id, null, "acceptance", ask);
+        Assert.Equal(RefusalKind.SecondSupplement, again.Refusal!.Kind);
+        Assert.True((await _h.DecideAsync(id, null, "acceptance", new TaskDecision("accept"))).Succeeded);
+        Assert.Equal(InstanceStatus.Running, (await _h.InstanceAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_NewDefinitionVersionLoaded_RunningInstanceKeepsItsVersion()
+    {
+        var folder = Repo.Path("Approval.Api", "bundles", "disability-assistance");
+        var files = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+        files["workflow.yaml"] = files["workflow.yaml"].Replace("kind: review\n          days: 10", "kind: review\n          days: 12");
+        var v2 = Approval.Workflows.Definitions.WorkflowLoader.Load(Approval.Rules.Bundles.BundleLoader.Load(folder, files));
+        Assert.NotEqual(_h.A.Version, v2.Version);
+        var runtime = new WorkflowRuntime(new WorkflowCatalog([_h.A, v2]), _h.Calendar, _h.Host, _h.Time);
+
+        var old = await _h.StartAAsync("window", "A4");
+        var current = Guid.NewGuid();
+        await using (var db = _h.CreateDb())
+            await runtime.StartAsync(db, v2, current, new StartRequest("window", WorkflowHarness.FactsA(), ["A4"]));
+
+        Assert.Equal(_h.A.Version, (await _h.InstanceAsync(old)).DefinitionVersion);
+        Assert.Equal(10, (await _h.OpenTaskAsync(old, "A4", "review")).LimitDays);
+        Assert.Equal(12, (await _h.OpenTaskAsync(current, "A4", "review")).LimitDays);
+        await using (var db = _h.CreateDb())
+            Assert.True((await runtime.ResumeAsync(db, (await _h.OpenTaskAsync(old, "A4", "review")).Id, Approve, "reviewer")).Succeeded);
+        Assert.Equal(ItemOutcome.Granted, (await _h.InstanceAsync(old)).Item("A4").Outcome);
+    }
 }

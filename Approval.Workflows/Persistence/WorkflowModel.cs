@@ -6,7 +6,7 @@ namespace Approval.Workflows.Persistence;
 /// <summary>
 /// Adds the workflow tables to a host DbContext. Column types are portable: instants are stored as Unix
 /// milliseconds (bigint) so that comparisons work the same on SQLite, PostgreSQL and SQL Server; JSON is text;
-/// the concurrency token is a plain version column the runtime increments.
+/// the concurrency token is a plain version column the runtime increments. Tables and columns are snake_case.
 /// </summary>
 public static class WorkflowModel
 {
@@ -92,6 +92,12 @@ public static class WorkflowModel
             e.Property(x => x.Actor).HasMaxLength(128);
             e.Property(x => x.At).HasConversion(Instant);
         });
+        foreach (var type in new[] { typeof(WorkflowInstance), typeof(WorkflowItem), typeof(HumanTask), typeof(WorkflowTimer), typeof(WorkflowHistoryEntry) })
+        foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties())
+            property.SetColumnName(SnakeCase(property.Name));
         return modelBuilder;
     }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -6,8 +6,8 @@ namespace Approval.Workflows.Runtime;
 
 /// <summary>
 /// What the runtime needs from the host. Each call receives the DbContext of the current step, so anything the host
-/// adds there is saved in the same SaveChanges. A step may run again after a concurrency conflict: keep hooks free of
-/// side effects outside that DbContext.
+/// adds there is saved in the same SaveChanges. After a concurrency conflict the runtime forgets what the attempt added to
+/// the DbContext and runs the step again, so hooks are called again: keep them free of side effects outside that DbContext.
 /// </summary>
 public interface IWorkflowHost
 {

@@ -266,27 +266,40 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
 
     private static async Task<WorkflowResult> WithRetryAsync(DbContext db, Func<Task<WorkflowResult>> operation, CancellationToken ct)
     {
+        DetachWorkflowEntries(db, onlyUnchanged: true);
+        var before = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
         for (var attempt = 1; ; attempt++)
         {
-            DetachWorkflowEntries(db, onlyUnchanged: attempt == 1);
             try
             {
                 var result = await operation();
-                if (!result.Succeeded) DetachWorkflowEntries(db, onlyUnchanged: false);
+                if (!result.Succeeded) DetachAttempt(db, before);
                 return result;
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
                 ct.ThrowIfCancellationRequested();
+                DetachAttempt(db, before);
             }
         }
+    }
+
+    /// <summary>Forgets what a failed or refused attempt added or loaded (workflow rows and whatever hooks added), keeping
+    /// the host's own pending changes from before the call.</summary>
+    private static void DetachAttempt(DbContext db, HashSet<object> before)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+            if (!before.Contains(entry.Entity) || IsWorkflowEntity(entry.Entity))
+                entry.State = EntityState.Detached;
     }
 
     private static void DetachWorkflowEntries(DbContext db, bool onlyUnchanged)
     {
         foreach (var entry in db.ChangeTracker.Entries().ToList())
-            if (entry.Entity is WorkflowInstance or WorkflowItem or HumanTask or WorkflowTimer or WorkflowHistoryEntry
-                && (!onlyUnchanged || entry.State == EntityState.Unchanged))
+            if (IsWorkflowEntity(entry.Entity) && (!onlyUnchanged || entry.State == EntityState.Unchanged))
                 entry.State = EntityState.Detached;
     }
+
+    private static bool IsWorkflowEntity(object entity) =>
+        entity is WorkflowInstance or WorkflowItem or HumanTask or WorkflowTimer or WorkflowHistoryEntry;
 }

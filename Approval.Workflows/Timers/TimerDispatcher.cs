@@ -10,6 +10,9 @@ public sealed record TimerDispatcherOptions
     public int BatchSize { get; init; } = 100;
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Told about a timer that failed to fire (it is retried after <see cref="RetryDelay"/>) or a failed run.</summary>
+    public Action<Exception>? OnError { get; init; }
 }
 
 /// <summary>
@@ -66,8 +69,9 @@ public sealed class TimerDispatcher(Func<DbContext> createDb, WorkflowRuntime ru
             {
                 return;
             }
-            catch (DbUpdateException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                _options.OnError?.Invoke(e);
                 fired = 0;
             }
             if (fired >= _options.BatchSize) continue;
@@ -103,6 +107,7 @@ public sealed class TimerDispatcher(Func<DbContext> createDb, WorkflowRuntime ru
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            _options.OnError?.Invoke(e);
             db.ChangeTracker.Clear();
             var retryAt = now + _options.RetryDelay;
             var error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
