@@ -302,4 +302,16 @@ public sealed class WorkflowRuntimeTests : IDisposable
             Assert.True((await runtime.ResumeAsync(db, (await _h.OpenTaskAsync(old, "A4", "review")).Id, Approve, "reviewer")).Succeeded);
         Assert.Equal(ItemOutcome.Granted, (await _h.InstanceAsync(old)).Item("A4").Outcome);
     }
+
+    [Fact]
+    public async Task StartAsync_DueDateInYearWithoutCalendar_RunsAndRecordsUnconfirmedCalendar()
+    {
+        var h = new WorkflowHarness(_database.Create, new DateTimeOffset(2026, 12, 24, 9, 0, 0, TimeSpan.FromHours(8)));
+        var id = Guid.NewGuid();
+        await using (var db = h.CreateDb())
+            await h.Runtime.StartAsync(db, h.A, id, new StartRequest("window", WorkflowHarness.FactsA(), ["A4"]));
+
+        Assert.Equal(D("2027-01-07"), (await h.InstanceAsync(id)).Item("A4").DueDate);
+        Assert.Contains(await h.HistoryAsync(id), e => e.Event == "calendarUnconfirmed" && e.ItemCode == "A4");
+    }
 }

@@ -71,6 +71,7 @@ internal sealed class WorkflowExecution
             item.StatutoryDays = flow.StatutoryDays;
             item.StartClock(Today, _calendar);
             Record("itemStarted", item.Code, detail: $"due {item.DueDate:yyyy-MM-dd} (statutory {item.StatutoryDueDate:yyyy-MM-dd})");
+            NoteUnconfirmedCalendar(item.Code, null, item.StatutoryDueDate!.Value);
         }
         foreach (var item in Instance.Items.Where(i => i.Status == ItemStatus.Active).OrderBy(i => i.Code, StringComparer.Ordinal).ToList())
             await RunFromAsync(item, 0);
@@ -207,6 +208,14 @@ internal sealed class WorkflowExecution
         AddTimer(TimerKind.Reminder, task.ItemCode, task.Id, task.StepId, WorkingCalendar.EndOf(reminderDay));
         AddTimer(TimerKind.Escalation, task.ItemCode, task.Id, task.StepId, WorkingCalendar.EndOf(task.DueDate!.Value));
         Record("taskOpened", task.ItemCode, task.Id, $"{task.Kind} for {task.Department}, due {task.DueDate:yyyy-MM-dd}");
+        NoteUnconfirmedCalendar(task.ItemCode, task.Id, task.DueDate.Value);
+    }
+
+    /// <summary>A due date that runs into a year without a loaded holiday calendar was counted Monday–Friday: say so.</summary>
+    private void NoteUnconfirmedCalendar(string? itemCode, Guid? taskId, DateOnly due)
+    {
+        if (!_calendar.IsConfirmed(Today, due))
+            Record("calendarUnconfirmed", itemCode, taskId, $"due {due:yyyy-MM-dd} counted Monday–Friday: no holiday calendar for {due.Year}");
     }
 
     private void ReleaseWaitingTasks()
@@ -346,6 +355,7 @@ internal sealed class WorkflowExecution
         item.ResumeClock(Today, _calendar);
         item.Status = ItemStatus.Active;
         Record("clockResumed", item.Code, detail: $"due {item.DueDate:yyyy-MM-dd}");
+        NoteUnconfirmedCalendar(item.Code, null, item.StatutoryDueDate!.Value);
         await RunFromAsync(item, Flow(item.Code).IndexOf(item.ResumeStepId!));
     }
 

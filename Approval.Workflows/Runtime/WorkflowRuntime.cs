@@ -148,6 +148,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
                     : WorkflowResult.Refuse(RefusalKind.AlreadyDecided, itemCode is null ? "every item is already decided" : $"item {itemCode} is already decided", itemCode);
             run.Record("withdrawn", itemCode, detail: reason);
             foreach (var item in targets) await run.EndItemAsync(item, ItemOutcome.Withdrawn, reason);
+            if (instance.Items.Any(i => i.IsOpen && !i.HasOutcome)) await run.ReevaluateAsync(targets[0]);
             return await SaveAsync(run, ct);
         }, ct);
 
