@@ -1,1 +1,0 @@
-namespace Approval.Workflows; public static class Placeholder {}
