@@ -35,8 +35,8 @@ internal sealed record RequireConclusion(string[] Items, string[] Materials);
 internal sealed record WaiveConclusion(string Material, string By);
 
 /// <summary>
-/// Outcome precedence when several active rules conclude on one item:
-/// ineligible &gt; notApplicable &gt; needsInformation &gt; conditional &gt; eligible.
+/// Outcome precedence when several active rules conclude on one item: the rule with the higher priority wins;
+/// at equal priority ineligible &gt; notApplicable &gt; needsInformation &gt; conditional &gt; eligible.
 /// </summary>
 internal static class Precedence
 {
@@ -61,18 +61,19 @@ internal static class Precedence
     public static readonly Value[] Values = Enum.GetValues<ItemOutcome>().Select(o => Value.String(Name(o))).ToArray();
 }
 
-/// <summary>outcome.&lt;item&gt; = the highest-precedence outcome among the active rules concluding on the item.</summary>
-internal sealed class OutcomeResolver((int Rule, ItemOutcome Outcome)[] writers) : SlotResolver
+/// <summary>outcome.&lt;item&gt; = the winning outcome (see <see cref="Precedence"/>) among the active rules concluding on the item.</summary>
+internal sealed class OutcomeResolver((int Rule, ItemOutcome Outcome, int Priority)[] writers) : SlotResolver
 {
     public override Value Resolve(EvalContext ctx)
     {
         var best = -1;
         var rank = 0;
-        foreach (var (rule, outcome) in writers)
+        var priority = int.MinValue;
+        foreach (var (rule, outcome, p) in writers)
         {
             if (!ctx.Active[rule]) continue;
             var r = Precedence.Rank(outcome);
-            if (r > rank) (rank, best) = (r, (int)outcome);
+            if (p > priority || p == priority && r > rank) (priority, rank, best) = (p, r, (int)outcome);
         }
         return best < 0 ? Value.Missing : Precedence.Values[best];
     }

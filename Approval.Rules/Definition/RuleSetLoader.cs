@@ -105,14 +105,14 @@ internal sealed class RuleSetLoader
         var rules = new List<Rule>();
         var assignmentIndex = 0;
         var setters = new Dictionary<int, List<(int, int)>>();
-        var outcomeWriters = _items.ToDictionary(i => i, _ => new List<(int, ItemOutcome)>());
+        var outcomeWriters = _items.ToDictionary(i => i, _ => new List<(int, ItemOutcome, int)>());
         for (var r = 0; r < ordered.Count; r++)
         {
             var s = ordered[r];
             var assignments = s.Sets.Select(a => new Assignment(a.Slot, a.Expr, assignmentIndex++)).ToArray();
             foreach (var a in assignments) (setters.TryGetValue(a.Slot, out var l) ? l : setters[a.Slot] = []).Add((r, a.Index));
             foreach (var o in s.Conclusions.Outcomes)
-                foreach (var item in o.Items) outcomeWriters[item].Add((r, o.Outcome));
+                foreach (var item in o.Items) outcomeWriters[item].Add((r, o.Outcome, s.Priority));
             var writes = assignments.Select(a => a.Slot)
                 .Concat(s.Conclusions.Outcomes.SelectMany(o => o.Items).Select(_pb.OutcomeSlot)).Distinct().ToArray();
             rules.Add(new Rule(s.Id, s.Priority, s.Order, s.Line, s.When, s.Condition, s.Reads.Order().ToArray(), writes, assignments, s.Shown, s.Conclusions));
