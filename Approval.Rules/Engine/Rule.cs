@@ -1,0 +1,27 @@
+namespace Approval.Rules.Engine;
+
+/// <summary>
+/// A compiled production rule, free of any domain meaning: a condition over slots, the slots it writes and
+/// the assignments evaluated when it fires. Domain conclusions hang off <see cref="Payload"/>.
+/// </summary>
+internal sealed record Rule(
+    string Id,
+    int Priority,
+    int Order,
+    int Line,
+    string ConditionText,
+    int Condition,
+    int[] Reads,
+    int[] Writes,
+    Assignment[] Assignments,
+    (string Path, int Expression)[] Shown,
+    object? Payload);
+
+/// <summary>An intermediate fact asserted by a rule: slot ← expression, index into the assigned-value table.</summary>
+internal sealed record Assignment(int Slot, int Expression, int Index);
+
+/// <summary>Computes a written slot's value from the rules that are active now (truth maintenance).</summary>
+internal abstract class SlotResolver
+{
+    public abstract Expressions.Value Resolve(Expressions.EvalContext ctx);
+}

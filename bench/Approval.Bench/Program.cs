@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Approval.Bench.RulesBenchmarks).Assembly).Run(args);
