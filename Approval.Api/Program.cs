@@ -1,3 +1,4 @@
+using Approval.Api.Assessments;
 using Approval.Api.Bundles;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
@@ -28,6 +29,7 @@ await app.PrepareDatabaseAsync();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapHealth();
 app.MapBundles();
+app.MapAssessments();
 app.MapSharedData();
 
 await app.RunAsync();

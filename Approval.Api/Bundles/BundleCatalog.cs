@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Approval.Api.Data;
+using Approval.Rules;
 using Approval.Rules.Bundles;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,12 +22,22 @@ public sealed class BundleCatalog
 {
     private readonly Dictionary<string, BundleDefinition> _current;
     private readonly ConcurrentDictionary<string, BundleDefinition> _byVersion = new();
+    private readonly ConcurrentDictionary<string, BundleRules> _rules = new();
 
-    public BundleCatalog(IReadOnlyList<BundleDefinition> bundles)
+    /// <summary>Compiles every bundle's rules now, so a broken rule file stops start-up (file, line, rule).</summary>
+    public BundleCatalog(IReadOnlyList<BundleDefinition> bundles, string folder)
     {
         _current = bundles.ToDictionary(b => b.Code);
-        foreach (var b in bundles) _byVersion[Key(b.Code, b.Version)] = b;
+        foreach (var b in bundles)
+        {
+            _byVersion[Key(b.Code, b.Version)] = b;
+            _rules[Key(b.Code, b.Version)] = BundleRules.Compile(b, Path.Combine(folder, b.Code));
+        }
     }
+
+    /// <summary>The compiled rules of a bundle version: compiled once, immutable and shared by every request.</summary>
+    public BundleRules RulesFor(BundleDefinition bundle) =>
+        _rules.GetOrAdd(Key(bundle.Code, bundle.Version), _ => BundleRules.Compile(bundle));
 
     public IReadOnlyCollection<BundleDefinition> Current => _current.Values;
 

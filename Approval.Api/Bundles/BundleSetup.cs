@@ -13,7 +13,7 @@ public static class BundleSetup
         BundleCatalog catalog;
         try
         {
-            catalog = new BundleCatalog(BundleLoader.LoadAll(folder));
+            catalog = new BundleCatalog(BundleLoader.LoadAll(folder), folder);
         }
         catch (DefinitionException e)
         {

@@ -10,7 +10,7 @@ public static class TestIds
     {
         var seq = sequence % 50 * 2 + (male ? 1 : 0);
         var first17 = $"{region}{birth:yyyyMMdd}{seq + 100:D3}";
-        return first17 + ChineseId.CheckChar(first17);
+        return first17 + ChineseId.ComputeCheck(first17);
     }
 
     public static string Person(string birth, int sequence = 1, bool male = true, string region = "371581") =>
