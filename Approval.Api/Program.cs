@@ -17,6 +17,7 @@ builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOp
 builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<SharedFacts>();
+builder.Services.AddScoped<ISharedData>(sp => sp.GetRequiredService<SharedFacts>());
 
 var app = builder.Build();
 

@@ -32,7 +32,7 @@ public static class AssessmentEndpoints
     }
 
     public static async Task<Results<Ok<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> Assess(
-        string bundleCode, HttpRequest request, bool? trace, BundleCatalog catalog, SharedFacts shared, IMapper mapper,
+        string bundleCode, HttpRequest request, bool? trace, BundleCatalog catalog, ISharedData shared, IMapper mapper,
         TimeProvider clock, CancellationToken ct)
     {
         if (catalog.Find(bundleCode) is not { } bundle) return Problems.UnknownBundle(bundleCode);

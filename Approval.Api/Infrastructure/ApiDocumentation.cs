@@ -17,6 +17,7 @@ public static class ApiDocumentation
                               "applications, department tasks and the combined result. Errors are RFC 9457 problem details; " +
                               "validation errors are keyed by JSON path (e.g. `facts.applicant.idNumber`).",
             });
+            o.OperationFilter<RequestExamples>();
             var xml = Path.Combine(AppContext.BaseDirectory, "Approval.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });

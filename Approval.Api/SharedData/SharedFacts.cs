@@ -6,10 +6,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Approval.Api.SharedData;
 
 /// <summary>
-/// Gathers what shared data knows about an applicant, as facts under <c>shared.*</c> for the rules
-/// (absent = the source has no record). One database round trip per assessment.
+/// What shared data (共享数据) knows about an applicant, as facts under <c>shared.*</c> for the rules
+/// (absent = the source has no record). Shared data outranks the form; the rules report conflicts.
 /// </summary>
-public sealed class SharedFacts(ApprovalDb db, PersonalData personal)
+public interface ISharedData
+{
+    Task<Dictionary<string, object?>> CollectAsync(JsonElement facts, DateOnly asOf, CancellationToken ct = default);
+}
+
+/// <summary>This deployment's shared data: imported records in the database, looked up by keyed hash in one round trip.</summary>
+public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedData
 {
     public async Task<Dictionary<string, object?>> CollectAsync(JsonElement facts, DateOnly asOf, CancellationToken ct = default)
     {

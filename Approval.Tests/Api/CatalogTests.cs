@@ -100,6 +100,19 @@ public abstract class CatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Swagger_AssessmentExample_IsAValidRequest()
+    {
+        var doc = await _http.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var example = doc.GetProperty("paths").GetProperty("/api/bundles/{bundleCode}/assessments").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+        var response = await _http.PostAsync("/api/bundles/disability-assistance/assessments",
+            new StringContent(example.GetRawText(), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Startup_Always_RecordsEachBundleVersionOnce()
     {
         await using var db = api.NewDb();
