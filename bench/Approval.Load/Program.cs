@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Approval.Api.Security;
+using Approval.Rules.Identifiers;
+
+// Load test of the running API over HTTP: submissions/s, decisions/s and inbox latency.
+// bench/load.sh starts PostgreSQL and the API and runs this; see the README for the command.
+var options = Args.Parse(args);
+var auth = new AuthOptions { SigningKey = options.SigningKey };
+var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+var http = new HttpClient(handler) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(60) };
+string Token(string role, string? department = null) => TokenIssuer.Issue(auth, TimeProvider.System, role, department, lifetime: TimeSpan.FromHours(6));
+var clerk = Token(Roles.Clerk);
+var medical = Token(Roles.Reviewer, "medical-security");
+var civil = Token(Roles.Reviewer, "civil-affairs");
+var sequence = options.SequenceStart;
+
+Console.WriteLine($"target {options.Url}, {options.Clients} concurrent clients, {Environment.ProcessorCount} cores on this machine");
+
+// 1. submissions: bundle A at the window (accepted on the spot; every item's first task opens)
+var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, options.Submissions, async () =>
+{
+    var n = Interlocked.Increment(ref sequence);
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications") { Content = Body(n) };
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clerk);
+    request.Headers.Add("Idempotency-Key", $"load-{options.SequenceStart}-{n}");
+    using var response = await http.SendAsync(request);
+    return response.StatusCode == HttpStatusCode.Created;
+});
+
+// 2. decisions: approve the open A4 review tasks of medical-security (each decision decides its item)
+var taskIds = new ConcurrentQueue<string>();
+for (var page = 1; taskIds.Count < options.Decisions; page++)
+{
+    var batch = await Get(medical, $"/api/tasks?department=medical-security&status=open&sort=createdAt&page={page}&pageSize=200");
+    var items = batch.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").ToString()).ToList();
+    if (items.Count == 0) break;
+    foreach (var id in items) taskIds.Enqueue(id);
+}
+var decide = await Phase.Run("decisions (A4 approve)", options.Clients, Math.Min(options.Decisions, taskIds.Count), async () =>
+{
+    if (!taskIds.TryDequeue(out var id)) return false;
+    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{id}/decisions")
+    {
+        Content = new StringContent("""{ "action": "approve" }""", Encoding.UTF8, "application/json"),
+    };
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", medical);
+    using var response = await http.SendAsync(request);
+    return response.IsSuccessStatusCode;
+});
+
+// 3. inbox latency with a large store: top up to the target count, then page through civil-affairs' inbox
+if (options.Stored > 0)
+{
+    var missing = Math.Max(0, options.Stored - options.Submissions);
+    if (missing > 0)
+        await Phase.Run($"seeding {missing:N0} more applications", options.Clients, missing, async () =>
+        {
+            var n = Interlocked.Increment(ref sequence);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications") { Content = Body(n) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clerk);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.Created;
+        }, quiet: true);
+}
+var random = new Random(42);
+var inbox = await Phase.Run("inbox (civil-affairs, open, 20 per page)", Math.Max(1, options.Clients / 2), options.InboxReads, async () =>
+{
+    var page = random.Next(1, 50);
+    using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks?department=civil-affairs&status=open&sort=dueDate&page={page}&pageSize=20");
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", civil);
+    using var response = await http.SendAsync(request);
+    return response.IsSuccessStatusCode;
+});
+
+Console.WriteLine();
+Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms |");
+Console.WriteLine("|---|---|---|---|---|---|");
+foreach (var r in new[] { submit, decide, inbox }) Console.WriteLine(r.Row());
+return submit.Failed + decide.Failed + inbox.Failed == 0 ? 0 : 1;
+
+async Task<JsonElement> Get(string token, string path)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, path);
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var response = await http.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadFromJsonAsync<JsonElement>();
+}
+
+StringContent Body(int n)
+{
+    var birth = new DateOnly(1940, 1, 1).AddDays(n / 1000 % 20000);
+    var first17 = $"371581{birth:yyyyMMdd}{n % 1000:D3}";
+    var facts = new JsonObject
+    {
+        ["applicant"] = new JsonObject { ["idNumber"] = first17 + ChineseId.ComputeCheck(first17), ["name"] = "测试申请人", ["phone"] = "13800138000", ["hukouRegion"] = "371581" },
+        ["disability"] = new JsonObject { ["hasCertificate"] = false, ["category"] = "physical", ["needsLongTermCare"] = true },
+        ["household"] = new JsonObject { ["dibao"] = true },
+        ["pension"] = new JsonObject { ["enrolled"] = true, ["receiving"] = false },
+        ["evidence"] = new JsonObject { ["identityVerified"] = true },
+    };
+    var body = new JsonObject { ["bundleCode"] = "disability-assistance", ["channel"] = "window", ["facts"] = facts };
+    return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+}
+
+sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99)
+{
+    public string Row() => $"| {Name} | {Operations:N0} | {Failed:N0} | {Operations / Elapsed.TotalSeconds:N0} | {P50:N1} | {P99:N1} |";
+}
+
+static class Phase
+{
+    public static async Task<PhaseResult> Run(string name, int clients, int operations, Func<Task<bool>> operation, bool quiet = false)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var failed = 0;
+        var next = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= operations)
+            {
+                var start = Stopwatch.GetTimestamp();
+                bool ok;
+                try { ok = await operation(); } catch (HttpRequestException) { ok = false; }
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (!ok) Interlocked.Increment(ref failed);
+            }
+        }));
+        clock.Stop();
+        var sorted = latencies.Order().ToArray();
+        double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        var result = new PhaseResult(name, sorted.Length, failed, clock.Elapsed, P(0.50), P(0.99));
+        if (!quiet || failed > 0) Console.WriteLine($"{name}: {result.Operations:N0} in {clock.Elapsed.TotalSeconds:N1} s, {failed} failed");
+        return result;
+    }
+}
+
+sealed record Args(string Url, string SigningKey, int Clients, int Submissions, int Decisions, int Stored, int InboxReads, int SequenceStart)
+{
+    public static Args Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2) map[args[i].TrimStart('-')] = args[i + 1];
+        int Int(string key, int fallback) => map.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
+        return new Args(
+            map.GetValueOrDefault("url") ?? "http://127.0.0.1:5090",
+            map.GetValueOrDefault("signing-key") ?? Environment.GetEnvironmentVariable("Auth__SigningKey") ?? throw new ArgumentException("--signing-key"),
+            Int("clients", 32), Int("submissions", 5000), Int("decisions", 5000), Int("stored", 0), Int("inbox-reads", 2000),
+            Int("sequence-start", 0));
+    }
+}
