@@ -196,7 +196,7 @@ internal sealed class RuleSetLoader
         {
             try
             {
-                var e = _pb.Add(text, type);
+                var e = _pb.Add(text, type, hot: track);
                 if (track) reads.UnionWith(e.Reads);
                 return e;
             }

@@ -17,12 +17,16 @@ internal sealed class ProgramBuilder
 
     private readonly ParamExpr _ctx = LinqExpr.Parameter(typeof(EvalContext), "ctx");
     private readonly List<LinqExpr> _exprs = [];
+    private readonly List<bool> _hot = [];
+    private bool _addingHot;
     private readonly List<SlotInfo> _slots = [];
     private readonly Dictionary<string, int> _slotByName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FieldInfo> _form;
     private readonly Dictionary<string, (Node Node, string Text)> _derived = new(StringComparer.Ordinal);
     private readonly HashSet<string> _binding = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _derivedSlot = new(StringComparer.Ordinal);
     private readonly HashSet<string> _items;
+    private readonly Dictionary<string, (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths)> _cache = new(StringComparer.Ordinal);
 
     public ProgramBuilder(IEnumerable<FieldInfo> form, IEnumerable<string> items)
     {
@@ -51,7 +55,23 @@ internal sealed class ProgramBuilder
     public ExprType DerivedType(string name) => BindPath(name, 0, [], null).Type;
 
     /// <summary>Parses, binds and registers an expression; returns its index and static type.</summary>
-    public (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) Add(string text, ExprType? expected)
+    /// <param name="hot">evaluated by the engine (conditions, assignments) rather than only when building a result</param>
+    public (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) Add(string text, ExprType? expected, bool hot)
+    {
+        if (_cache.TryGetValue(text, out var cached))
+        {
+            if (hot) _hot[cached.Index] = true;
+            if (expected is { } ce && cached.Type != ce && cached.Type != ExprType.Null)
+                throw new ExpressionException($"expected a {Name(ce)} expression but '{text}' is a {Name(cached.Type)}");
+            return cached;
+        }
+        _addingHot = hot;
+        var result = AddNew(text, expected);
+        _cache[text] = result;
+        return result;
+    }
+
+    private (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) AddNew(string text, ExprType? expected)
     {
         var node = Parser.Parse(text);
         var reads = new HashSet<int>();
@@ -63,22 +83,40 @@ internal sealed class ProgramBuilder
         return (Register(b.Expr), b.Type, reads, paths);
     }
 
-    public int Register(LinqExpr e)
+    private int Register(LinqExpr e, bool? hot = null)
     {
         _exprs.Add(e);
+        _hot.Add(hot ?? _addingHot);
         return _exprs.Count - 1;
     }
 
+    /// <summary>
+    /// Compiles the expressions in groups, a switch per group: one method per expression costs compile time, one
+    /// method for all makes every call zero a huge frame. Hot expressions (evaluated by the engine) get small groups,
+    /// cold ones (messages, explanations: a few evaluations per result) larger ones.
+    /// </summary>
     public CompiledProgram Build()
     {
         var index = LinqExpr.Parameter(typeof(int), "i");
-        var body = _exprs.Count == 0
-            ? (LinqExpr)LinqExpr.Constant(Value.Missing)
-            : LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing),
-                _exprs.Select((e, i) => LinqExpr.SwitchCase(e, LinqExpr.Constant(i))).ToArray());
-        var fn = LinqExpr.Lambda<Func<EvalContext, int, Value>>(body, _ctx, index).Compile();
-        return new CompiledProgram(_slots.ToArray(), fn);
+        var table = new (Func<EvalContext, int, Value>, int)[_exprs.Count];
+        foreach (var hot in new[] { true, false })
+        {
+            var members = Enumerable.Range(0, _exprs.Count).Where(i => _hot[i] == hot).ToList();
+            var size = hot ? HotGroup : ColdGroup;
+            for (var g = 0; g < members.Count; g += size)
+            {
+                var group = members.Skip(g).Take(size).ToList();
+                var cases = group.Select((e, i) => LinqExpr.SwitchCase(_exprs[e], LinqExpr.Constant(i))).ToArray();
+                var fn = LinqExpr.Lambda<Func<EvalContext, int, Value>>(
+                    LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing), cases), _ctx, index).Compile();
+                for (var i = 0; i < group.Count; i++) table[group[i]] = (fn, i);
+            }
+        }
+        return new CompiledProgram(_slots.ToArray(), table);
     }
+
+    private const int HotGroup = 8;
+    private const int ColdGroup = 32;
 
     private void CollectPaths(Node n, List<string> paths)
     {
@@ -125,10 +163,24 @@ internal sealed class ProgramBuilder
         }
         if (_slotByName.TryGetValue(path, out var slot))
             return new Bound(LoadSlot(slot, reads), _slots[slot].Type, _slots[slot].EnumValues);
+        if (_derivedSlot.TryGetValue(path, out var ds))
+            return new Bound(LoadSlot(ds, reads), _slots[ds].Type, _slots[ds].EnumValues);
         if (_derived.TryGetValue(path, out var d))
         {
             if (!_binding.Add(path)) throw new ExpressionException($"derived fact '{path}' refers to itself");
-            try { return Bind(d.Node, reads, null); }
+            try
+            {
+                var inner = new HashSet<int>();
+                var b = Bind(d.Node, inner, null);
+                if (inner.Any(s => _slots[s].Kind is SlotKind.Intermediate or SlotKind.Outcome))
+                {
+                    reads.UnionWith(inner);
+                    return b;
+                }
+                var derivedSlot = AddSlot(new SlotInfo(SlotKind.Derived, path, b.Type, b.EnumValues, null, null, Register(b.Expr, hot: true)));
+                _derivedSlot[path] = derivedSlot;
+                return new Bound(LoadSlot(derivedSlot, reads), b.Type, b.EnumValues);
+            }
             catch (ExpressionException e) when (!e.Message.StartsWith("in derived", StringComparison.Ordinal))
             {
                 throw new ExpressionException($"in derived fact '{path}' ({d.Text}): {e.Message}");
@@ -172,10 +224,7 @@ internal sealed class ProgramBuilder
             case "and" or "or":
                 Expect(l, ExprType.Bool, $"'{b.Op}'", b.Pos);
                 Expect(r, ExprType.Bool, $"'{b.Op}'", b.Pos);
-                var t = LinqExpr.Variable(typeof(Value), "t");
-                var shortCircuit = LinqExpr.Property(t, b.Op == "and" ? nameof(Value.IsFalse) : nameof(Value.IsTrue));
-                return new Bound(LinqExpr.Block([t], LinqExpr.Assign(t, l.Expr),
-                    LinqExpr.Condition(shortCircuit, t, Call(b.Op == "and" ? nameof(Ops.AndRest) : nameof(Ops.OrRest), t, r.Expr))), ExprType.Bool);
+                return new Bound(Call(b.Op == "and" ? nameof(Ops.And) : nameof(Ops.Or), l.Expr, r.Expr), ExprType.Bool);
             case "==" or "!=":
                 if (l.Type != r.Type && l.Type != ExprType.Null && r.Type != ExprType.Null)
                     throw new ExpressionException($"cannot compare a {Name(l.Type)} with a {Name(r.Type)} using '{b.Op}' (column {b.Pos + 1}); use has()/isMissing() for missing values");
