@@ -23,7 +23,7 @@ public sealed class FactSet
         return new FactSet(facts, shared ?? NoShared);
     }
 
-    internal Value Form(string[] segments, ExprType type) => Json.Read(_form, segments, type);
+    internal Value Form(byte[][] segments, ExprType type) => Json.Read(_form, segments, type);
 
     internal Value Shared(string path, ExprType type)
     {

@@ -159,7 +159,7 @@ internal sealed class ProgramBuilder
             if (it is null) throw new ExpressionException($"'it' is only defined inside any(...) or sum(...) (column {pos + 1})");
             var sub = path[3..];
             if (!it.TryGetValue(sub, out var f)) throw new ExpressionException($"unknown field '{sub}' of the array element (column {pos + 1})");
-            return new Bound(Call(nameof(Ops.ItPath), _ctx, LinqExpr.Constant(sub.Split('.')), LinqExpr.Constant(f.Type)), f.Type, f.EnumValues);
+            return new Bound(Call(nameof(Ops.ItPath), _ctx, LinqExpr.Constant(Json.Segments(sub)), LinqExpr.Constant(f.Type)), f.Type, f.EnumValues);
         }
         if (_slotByName.TryGetValue(path, out var slot))
             return new Bound(LoadSlot(slot, reads), _slots[slot].Type, _slots[slot].EnumValues);
@@ -195,7 +195,7 @@ internal sealed class ProgramBuilder
             throw new ExpressionException($"unknown item '{path[8..]}' in '{path}'");
         if (_form.TryGetValue(path, out var field))
         {
-            var s = AddSlot(new SlotInfo(SlotKind.Form, path, field.Type, field.EnumValues, path.Split('.'), null));
+            var s = AddSlot(new SlotInfo(SlotKind.Form, path, field.Type, field.EnumValues, Json.Segments(path), null));
             return new Bound(LoadSlot(s, reads), field.Type, field.EnumValues);
         }
         throw new ExpressionException($"unknown fact '{path}' (column {pos + 1})");

@@ -120,6 +120,6 @@ internal static class Ops
     }
 
     /// <summary>Reads <c>it.a.b</c> inside <c>any</c>/<c>sum</c>.</summary>
-    public static Value ItPath(EvalContext ctx, string[] segments, ExprType type) =>
+    public static Value ItPath(EvalContext ctx, byte[][] segments, ExprType type) =>
         ctx.It is { } it ? Json.Read(it, segments, type) : Value.Missing;
 }
