@@ -17,7 +17,8 @@ internal sealed class RuleNetwork
     private readonly CompiledProgram _program;
     private readonly int _assignments;
 
-    [ThreadStatic] private static Dictionary<RuleNetwork, EvalContext>? t_contexts;
+    /// <summary>One reusable working memory per thread and network; weak keys so that replaced rule sets are collected.</summary>
+    [ThreadStatic] private static System.Runtime.CompilerServices.ConditionalWeakTable<RuleNetwork, EvalContext>? t_contexts;
 
     public RuleNetwork(CompiledProgram program, IReadOnlyList<Rule> rules, IReadOnlyDictionary<int, SlotResolver> resolvers)
     {
@@ -41,15 +42,15 @@ internal sealed class RuleNetwork
 
     public EvalContext Rent()
     {
-        var map = t_contexts ??= [];
+        var map = t_contexts ??= new();
         if (map.TryGetValue(this, out var ctx) && !ctx.InUse)
         {
             ctx.InUse = true;
             return ctx;
         }
-        ctx = new EvalContext(_program, _rules.Length, _assignments) { InUse = true };
-        map.TryAdd(this, ctx);
-        return ctx;
+        var fresh = new EvalContext(_program, _rules.Length, _assignments) { InUse = true };
+        if (ctx is null) map.AddOrUpdate(this, fresh);
+        return fresh;
     }
 
     public static void Return(EvalContext ctx) => ctx.InUse = false;
