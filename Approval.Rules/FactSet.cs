@@ -7,6 +7,7 @@ namespace Approval.Rules;
 /// <summary>
 /// One applicant's facts: the validated one-form JSON object and shared-data facts by dotted path
 /// (<c>shared.civilAffairs.dibao</c>; values bool, string, int/long, decimal, DateOnly or a list of strings; absent = no data).
+/// The facts are read during <see cref="BundleRules.Assess"/>: keep their <see cref="JsonDocument"/> alive until then.
 /// </summary>
 public sealed class FactSet
 {
@@ -23,7 +24,7 @@ public sealed class FactSet
         return new FactSet(facts, shared ?? NoShared);
     }
 
-    internal Value Form(string[] segments, ExprType type) => Json.Read(_form, segments, type);
+    internal Value Form(byte[][] segments, ExprType type) => Json.Read(_form, segments, type);
 
     internal Value Shared(string path, ExprType type)
     {

@@ -4,7 +4,7 @@ namespace Approval.Rules.Engine;
 
 /// <summary>
 /// Forward chaining to a fixpoint. Rules are kept in agenda order (priority descending, then declaration order).
-/// Each cycle re-evaluates the rules whose inputs changed, then fires the first rule whose condition is true and
+/// Each cycle re-evaluates the rules whose inputs changed, then fires the first rule whose condition holds and
 /// that is not already active (refraction: a rule fires once per match; a match is renewed only when a slot it reads
 /// changes). Conclusions are logical: a rule whose inputs change is retracted, and what it wrote is recomputed from
 /// the rules still active. A rule set that keeps changing its own inputs hits <see cref="MaxCycles"/>.
@@ -17,7 +17,8 @@ internal sealed class RuleNetwork
     private readonly CompiledProgram _program;
     private readonly int _assignments;
 
-    [ThreadStatic] private static Dictionary<RuleNetwork, EvalContext>? t_contexts;
+    /// <summary>One reusable working memory per thread and network; weak keys so that replaced rule sets are collected.</summary>
+    [ThreadStatic] private static System.Runtime.CompilerServices.ConditionalWeakTable<RuleNetwork, EvalContext>? t_contexts;
 
     public RuleNetwork(CompiledProgram program, IReadOnlyList<Rule> rules, IReadOnlyDictionary<int, SlotResolver> resolvers)
     {
@@ -41,15 +42,15 @@ internal sealed class RuleNetwork
 
     public EvalContext Rent()
     {
-        var map = t_contexts ??= [];
+        var map = t_contexts ??= new();
         if (map.TryGetValue(this, out var ctx) && !ctx.InUse)
         {
             ctx.InUse = true;
             return ctx;
         }
-        ctx = new EvalContext(_program, _rules.Length, _assignments) { InUse = true };
-        map.TryAdd(this, ctx);
-        return ctx;
+        var fresh = new EvalContext(_program, _rules.Length, _assignments) { InUse = true };
+        if (ctx is null) map.AddOrUpdate(this, fresh);
+        return fresh;
     }
 
     public static void Return(EvalContext ctx) => ctx.InUse = false;
@@ -57,17 +58,17 @@ internal sealed class RuleNetwork
     public void Run(EvalContext ctx)
     {
         var cycles = 0;
+        var scanFrom = 0;
         while (true)
         {
-            var changed = true;
-            while (changed)
+            while (ctx.DirtyCount > 0)
             {
-                changed = false;
-                for (var i = 0; i < _rules.Length; i++)
+                for (var i = 0; i < _rules.Length && ctx.DirtyCount > 0; i++)
                 {
                     if (!ctx.Dirty[i]) continue;
                     ctx.Dirty[i] = false;
-                    changed = true;
+                    ctx.DirtyCount--;
+                    if (i < scanFrom) scanFrom = i;
                     if (ctx.Active[i])
                     {
                         ctx.Active[i] = false;
@@ -75,16 +76,17 @@ internal sealed class RuleNetwork
                         Count(ctx, ref cycles, i);
                         Propagate(ctx, i);
                     }
-                    ctx.Condition[i] = ctx.Eval(_rules[i].Condition);
+                    ctx.Holds[i] = ctx.Eval(_rules[i].Condition).IsTrue;
                 }
             }
 
             var next = -1;
-            for (var i = 0; i < _rules.Length; i++)
+            for (var i = scanFrom; i < _rules.Length; i++)
             {
-                if (!ctx.Active[i] && ctx.Condition[i].IsTrue) { next = i; break; }
+                if (!ctx.Active[i] && ctx.Holds[i]) { next = i; break; }
             }
             if (next < 0) return;
+            scanFrom = next;
 
             var rule = _rules[next];
             foreach (var a in rule.Assignments) ctx.Assigned[a.Index] = ctx.Eval(a.Expression);
@@ -115,7 +117,12 @@ internal sealed class RuleNetwork
             var value = resolver.Resolve(ctx);
             if (value.Equals(ctx.Slots[slot])) continue;
             ctx.Write(slot, value);
-            foreach (var reader in _readers[slot]) ctx.Dirty[reader] = true;
+            foreach (var reader in _readers[slot])
+            {
+                if (ctx.Dirty[reader]) continue;
+                ctx.Dirty[reader] = true;
+                ctx.DirtyCount++;
+            }
         }
     }
 

@@ -16,9 +16,10 @@ internal sealed class EvalContext
     public DateOnly AsOf;
     public JsonElement? It;
 
-    public readonly Value[] Condition;
+    public readonly bool[] Holds;
     public readonly bool[] Active;
     public readonly bool[] Dirty;
+    public int DirtyCount;
     public readonly int[] Fired;
     public readonly Value[] Assigned;
     public List<TraceEntry>? Trace;
@@ -29,7 +30,7 @@ internal sealed class EvalContext
         _program = program;
         Slots = new Value[program.Slots.Count];
         _loaded = new bool[Slots.Length];
-        Condition = new Value[ruleCount];
+        Holds = new bool[ruleCount];
         Active = new bool[ruleCount];
         Dirty = new bool[ruleCount];
         Fired = new int[ruleCount];
@@ -43,11 +44,12 @@ internal sealed class EvalContext
         It = null;
         Array.Clear(Slots);
         Array.Clear(_loaded);
-        Array.Clear(Condition);
+        Array.Clear(Holds);
         Array.Clear(Active);
         Array.Clear(Fired);
         Array.Clear(Assigned);
         Array.Fill(Dirty, true);
+        DirtyCount = Dirty.Length;
         Trace = trace ? [] : null;
         for (var i = 0; i < Slots.Length; i++)
             if (_program.Slots[i].Kind is SlotKind.Intermediate or SlotKind.Outcome) _loaded[i] = true;

@@ -6,7 +6,10 @@ namespace Approval.Rules.Expressions;
 internal static class Json
 {
     /// <summary>Reads a nested property as the declared type; null, absent or of another JSON kind is missing.</summary>
-    public static Value Read(JsonElement root, string[] segments, ExprType type)
+    /// <summary>A dotted path as UTF-8 property names, so that look-ups need no transcoding.</summary>
+    public static byte[][] Segments(string path) => path.Split('.').Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+
+    public static Value Read(JsonElement root, byte[][] segments, ExprType type)
     {
         var e = root;
         foreach (var s in segments)

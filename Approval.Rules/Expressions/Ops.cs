@@ -11,11 +11,13 @@ internal static class Ops
 {
     public static Value Not(Value a) => a.Kind == ValueKind.Bool ? Value.Bool(a.Num == 0) : Value.Missing;
 
-    public static Value AndRest(Value a, Value b) =>
-        b.IsFalse ? Value.False : a.IsMissing || b.IsMissing ? Value.Missing : Value.True;
+    /// <summary>Kleene and: false if either is false, else missing if either is missing. Both sides are evaluated (no side effects).</summary>
+    public static Value And(Value a, Value b) =>
+        a.IsFalse || b.IsFalse ? Value.False : a.IsMissing || b.IsMissing ? Value.Missing : Value.True;
 
-    public static Value OrRest(Value a, Value b) =>
-        b.IsTrue ? Value.True : a.IsMissing || b.IsMissing ? Value.Missing : Value.False;
+    /// <summary>Kleene or: true if either is true, else missing if either is missing.</summary>
+    public static Value Or(Value a, Value b) =>
+        a.IsTrue || b.IsTrue ? Value.True : a.IsMissing || b.IsMissing ? Value.Missing : Value.False;
 
     public static Value Eq(Value a, Value b) => a.IsMissing || b.IsMissing ? Value.Missing : Value.Bool(a.Equals(b));
     public static Value Ne(Value a, Value b) => a.IsMissing || b.IsMissing ? Value.Missing : Value.Bool(!a.Equals(b));
@@ -118,6 +120,6 @@ internal static class Ops
     }
 
     /// <summary>Reads <c>it.a.b</c> inside <c>any</c>/<c>sum</c>.</summary>
-    public static Value ItPath(EvalContext ctx, string[] segments, ExprType type) =>
+    public static Value ItPath(EvalContext ctx, byte[][] segments, ExprType type) =>
         ctx.It is { } it ? Json.Read(it, segments, type) : Value.Missing;
 }

@@ -50,7 +50,9 @@ internal readonly struct Value : IEquatable<Value>
     {
         ValueKind.Missing => "(missing)",
         ValueKind.Bool => Num != 0 ? "true" : "false",
-        ValueKind.Number => Num.ToString("0.##########", CultureInfo.InvariantCulture),
+        ValueKind.Number => Num == decimal.Truncate(Num) && Math.Abs(Num) < long.MaxValue
+            ? ((long)Num).ToString(CultureInfo.InvariantCulture)
+            : Num.ToString("0.##########", CultureInfo.InvariantCulture),
         ValueKind.String => Str,
         ValueKind.Date => AsDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ValueKind.List => "[" + string.Join(", ", Items) + "]",

@@ -134,4 +134,30 @@ public class DisabilityAssistanceGeneralTests
         Assert.Equal(["A1", "A2", "A3", "A4", "A5"], r.Items.Select(i => i.Code));
         Assert.Equal(r.Materials.Count, r.Materials.Select(m => m.Code).Distinct().Count());
     }
+
+    [Fact]
+    public void Assess_WithTrace_EveryFiredRuleInOrderWithTheValuesItRead()
+    {
+        Assert.Null(AssessA(ApplicantA()).Trace);
+        var r = A.Assess(Facts(ApplicantA()), AsOf, trace: true);
+        Assert.NotEmpty(r.Trace!);
+        Assert.Equal(Enumerable.Range(1, r.Trace!.Count), r.Trace.Select(t => t.Sequence));
+        var a2 = r.Trace.Single(t => t.RuleId == "A2-held-certificate");
+        Assert.Equal("fired", a2.Action);
+        Assert.Contains(a2.Values, v => v.Path == "holdsCertificate" && v.Value == "true");
+    }
+
+    [Fact]
+    public void FactSet_SharedValueOfWrongType_Rejected()
+    {
+        Assert.Throws<ArgumentException>(() => AssessA(ApplicantA(), new Dictionary<string, object?> { ["shared.civilAffairs.dibao"] = "yes" }));
+    }
+
+    [Fact]
+    public void FactSet_SharedKeyWithNullValue_TreatedAsNoData()
+    {
+        var r = AssessA(ApplicantA(), new Dictionary<string, object?> { ["shared.civilAffairs.dibao"] = null });
+        Assert.Equal(ItemOutcome.Eligible, r.Item("A2").Outcome);
+        Assert.Equal("required", r.Material("dibao-proof")!.Status);
+    }
 }

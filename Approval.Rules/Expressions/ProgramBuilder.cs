@@ -9,20 +9,25 @@ internal sealed record Bound(LinqExpr Expr, ExprType Type, IReadOnlyList<string>
 
 /// <summary>
 /// Resolves names, checks types and turns syntax trees into expression trees over <see cref="EvalContext"/>.
-/// All expressions of a rule set share one builder and become one compiled delegate.
+/// All expressions of a rule set share one builder and are compiled together (<see cref="Build"/>).
+/// Functions are bound in ProgramBuilder.Functions.cs.
 /// </summary>
-internal sealed class ProgramBuilder
+internal sealed partial class ProgramBuilder
 {
     private static readonly string[] OutcomeNames = ["eligible", "ineligible", "conditional", "notApplicable", "needsInformation"];
 
     private readonly ParamExpr _ctx = LinqExpr.Parameter(typeof(EvalContext), "ctx");
     private readonly List<LinqExpr> _exprs = [];
+    private readonly List<bool> _hot = [];
+    private bool _addingHot;
     private readonly List<SlotInfo> _slots = [];
     private readonly Dictionary<string, int> _slotByName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FieldInfo> _form;
     private readonly Dictionary<string, (Node Node, string Text)> _derived = new(StringComparer.Ordinal);
     private readonly HashSet<string> _binding = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _derivedSlot = new(StringComparer.Ordinal);
     private readonly HashSet<string> _items;
+    private readonly Dictionary<string, (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths)> _cache = new(StringComparer.Ordinal);
 
     public ProgramBuilder(IEnumerable<FieldInfo> form, IEnumerable<string> items)
     {
@@ -51,7 +56,23 @@ internal sealed class ProgramBuilder
     public ExprType DerivedType(string name) => BindPath(name, 0, [], null).Type;
 
     /// <summary>Parses, binds and registers an expression; returns its index and static type.</summary>
-    public (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) Add(string text, ExprType? expected)
+    /// <param name="hot">evaluated by the engine (conditions, assignments) rather than only when building a result</param>
+    public (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) Add(string text, ExprType? expected, bool hot)
+    {
+        if (_cache.TryGetValue(text, out var cached))
+        {
+            if (hot) _hot[cached.Index] = true;
+            if (expected is { } ce && cached.Type != ce && cached.Type != ExprType.Null)
+                throw new ExpressionException($"expected a {Name(ce)} expression but '{text}' is a {Name(cached.Type)}");
+            return cached;
+        }
+        _addingHot = hot;
+        var result = AddNew(text, expected);
+        _cache[text] = result;
+        return result;
+    }
+
+    private (int Index, ExprType Type, HashSet<int> Reads, List<string> Paths) AddNew(string text, ExprType? expected)
     {
         var node = Parser.Parse(text);
         var reads = new HashSet<int>();
@@ -63,22 +84,40 @@ internal sealed class ProgramBuilder
         return (Register(b.Expr), b.Type, reads, paths);
     }
 
-    public int Register(LinqExpr e)
+    private int Register(LinqExpr e, bool? hot = null)
     {
         _exprs.Add(e);
+        _hot.Add(hot ?? _addingHot);
         return _exprs.Count - 1;
     }
 
+    /// <summary>
+    /// Compiles the expressions in groups, a switch per group: one method per expression costs compile time, one
+    /// method for all makes every call zero a huge frame. Hot expressions (evaluated by the engine) get small groups,
+    /// cold ones (messages, explanations: a few evaluations per result) larger ones.
+    /// </summary>
     public CompiledProgram Build()
     {
         var index = LinqExpr.Parameter(typeof(int), "i");
-        var body = _exprs.Count == 0
-            ? (LinqExpr)LinqExpr.Constant(Value.Missing)
-            : LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing),
-                _exprs.Select((e, i) => LinqExpr.SwitchCase(e, LinqExpr.Constant(i))).ToArray());
-        var fn = LinqExpr.Lambda<Func<EvalContext, int, Value>>(body, _ctx, index).Compile();
-        return new CompiledProgram(_slots.ToArray(), fn);
+        var table = new (Func<EvalContext, int, Value>, int)[_exprs.Count];
+        foreach (var hot in new[] { true, false })
+        {
+            var members = Enumerable.Range(0, _exprs.Count).Where(i => _hot[i] == hot).ToList();
+            var size = hot ? HotGroup : ColdGroup;
+            for (var g = 0; g < members.Count; g += size)
+            {
+                var group = members.Skip(g).Take(size).ToList();
+                var cases = group.Select((e, i) => LinqExpr.SwitchCase(_exprs[e], LinqExpr.Constant(i))).ToArray();
+                var fn = LinqExpr.Lambda<Func<EvalContext, int, Value>>(
+                    LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing), cases), _ctx, index).Compile();
+                for (var i = 0; i < group.Count; i++) table[group[i]] = (fn, i);
+            }
+        }
+        return new CompiledProgram(_slots.ToArray(), table);
     }
+
+    private const int HotGroup = 8;
+    private const int ColdGroup = 32;
 
     private void CollectPaths(Node n, List<string> paths)
     {
@@ -121,14 +160,28 @@ internal sealed class ProgramBuilder
             if (it is null) throw new ExpressionException($"'it' is only defined inside any(...) or sum(...) (column {pos + 1})");
             var sub = path[3..];
             if (!it.TryGetValue(sub, out var f)) throw new ExpressionException($"unknown field '{sub}' of the array element (column {pos + 1})");
-            return new Bound(Call(nameof(Ops.ItPath), _ctx, LinqExpr.Constant(sub.Split('.')), LinqExpr.Constant(f.Type)), f.Type, f.EnumValues);
+            return new Bound(Call(nameof(Ops.ItPath), _ctx, LinqExpr.Constant(Json.Segments(sub)), LinqExpr.Constant(f.Type)), f.Type, f.EnumValues);
         }
         if (_slotByName.TryGetValue(path, out var slot))
             return new Bound(LoadSlot(slot, reads), _slots[slot].Type, _slots[slot].EnumValues);
+        if (_derivedSlot.TryGetValue(path, out var ds))
+            return new Bound(LoadSlot(ds, reads), _slots[ds].Type, _slots[ds].EnumValues);
         if (_derived.TryGetValue(path, out var d))
         {
             if (!_binding.Add(path)) throw new ExpressionException($"derived fact '{path}' refers to itself");
-            try { return Bind(d.Node, reads, null); }
+            try
+            {
+                var inner = new HashSet<int>();
+                var b = Bind(d.Node, inner, null);
+                if (inner.Any(s => _slots[s].Kind is SlotKind.Intermediate or SlotKind.Outcome))
+                {
+                    reads.UnionWith(inner);
+                    return b;
+                }
+                var derivedSlot = AddSlot(new SlotInfo(SlotKind.Derived, path, b.Type, b.EnumValues, null, null, Register(b.Expr, hot: true)));
+                _derivedSlot[path] = derivedSlot;
+                return new Bound(LoadSlot(derivedSlot, reads), b.Type, b.EnumValues);
+            }
             catch (ExpressionException e) when (!e.Message.StartsWith("in derived", StringComparison.Ordinal))
             {
                 throw new ExpressionException($"in derived fact '{path}' ({d.Text}): {e.Message}");
@@ -143,7 +196,7 @@ internal sealed class ProgramBuilder
             throw new ExpressionException($"unknown item '{path[8..]}' in '{path}'");
         if (_form.TryGetValue(path, out var field))
         {
-            var s = AddSlot(new SlotInfo(SlotKind.Form, path, field.Type, field.EnumValues, path.Split('.'), null));
+            var s = AddSlot(new SlotInfo(SlotKind.Form, path, field.Type, field.EnumValues, Json.Segments(path), null));
             return new Bound(LoadSlot(s, reads), field.Type, field.EnumValues);
         }
         throw new ExpressionException($"unknown fact '{path}' (column {pos + 1})");
@@ -172,10 +225,7 @@ internal sealed class ProgramBuilder
             case "and" or "or":
                 Expect(l, ExprType.Bool, $"'{b.Op}'", b.Pos);
                 Expect(r, ExprType.Bool, $"'{b.Op}'", b.Pos);
-                var t = LinqExpr.Variable(typeof(Value), "t");
-                var shortCircuit = LinqExpr.Property(t, b.Op == "and" ? nameof(Value.IsFalse) : nameof(Value.IsTrue));
-                return new Bound(LinqExpr.Block([t], LinqExpr.Assign(t, l.Expr),
-                    LinqExpr.Condition(shortCircuit, t, Call(b.Op == "and" ? nameof(Ops.AndRest) : nameof(Ops.OrRest), t, r.Expr))), ExprType.Bool);
+                return new Bound(Call(b.Op == "and" ? nameof(Ops.And) : nameof(Ops.Or), l.Expr, r.Expr), ExprType.Bool);
             case "==" or "!=":
                 if (l.Type != r.Type && l.Type != ExprType.Null && r.Type != ExprType.Null)
                     throw new ExpressionException($"cannot compare a {Name(l.Type)} with a {Name(r.Type)} using '{b.Op}' (column {b.Pos + 1}); use has()/isMissing() for missing values");
@@ -217,90 +267,6 @@ internal sealed class ProgramBuilder
         if (r.Type != ExprType.List || l.Type != ExprType.String)
             throw new ExpressionException($"'in' needs a string on the left and a list on the right, found {Name(l.Type)} in {Name(r.Type)} (column {b.Pos + 1})");
         return new Bound(Call(nameof(Ops.In), l.Expr, r.Expr), ExprType.Bool);
-    }
-
-    private Bound BindCall(Call c, HashSet<int> reads, IReadOnlyDictionary<string, FieldInfo>? it)
-    {
-        Bound Arg(int i, ExprType type)
-        {
-            var a = Bind(c.Args[i], reads, it);
-            Expect(a, type, $"argument {i + 1} of {c.Function}()", c.Args[i].Pos);
-            return a;
-        }
-        void Arity(int min, int max)
-        {
-            if (c.Args.Count < min || c.Args.Count > max)
-                throw new ExpressionException($"{c.Function}() takes {(min == max ? min.ToString(CultureInfo.InvariantCulture) : $"{min} to {max}")} argument(s), got {c.Args.Count}");
-        }
-        switch (c.Function)
-        {
-            case "has" or "isMissing":
-                Arity(1, 1);
-                var a = Bind(c.Args[0], reads, it);
-                return new Bound(Call(c.Function == "has" ? nameof(Ops.Has) : nameof(Ops.IsMissing), a.Expr), ExprType.Bool);
-            case "coalesce":
-                Arity(2, 8);
-                var parts = c.Args.Select(x => Bind(x, reads, it)).ToList();
-                var type = parts.Select(p => p.Type).FirstOrDefault(t => t != ExprType.Null, ExprType.Null);
-                if (parts.Any(p => p.Type != type && p.Type != ExprType.Null))
-                    throw new ExpressionException($"coalesce() arguments must have one type (column {c.Pos + 1})");
-                var e = parts[^1].Expr;
-                for (var i = parts.Count - 2; i >= 0; i--) e = Call(nameof(Ops.Coalesce), parts[i].Expr, e);
-                return new Bound(e, type, parts.Select(p => p.EnumValues).FirstOrDefault(v => v is not null));
-            case "if":
-                Arity(3, 3);
-                var cond = Arg(0, ExprType.Bool);
-                var x1 = Bind(c.Args[1], reads, it);
-                var x2 = Arg(2, x1.Type);
-                return new Bound(Call(nameof(Ops.If), cond.Expr, x1.Expr, x2.Expr), x1.Type, x1.EnumValues);
-            case "date":
-                Arity(1, 1);
-                if (c.Args[0] is not Literal { Type: ExprType.String } s
-                    || !DateOnly.TryParseExact(s.Value.Str, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-                    throw new ExpressionException($"date() takes a literal like '2026-01-01' (column {c.Pos + 1})");
-                return new Bound(LinqExpr.Constant(Value.Date(d)), ExprType.Date, null, Value.Date(d));
-            case "param":
-                Arity(1, 1);
-                if (c.Args[0] is not Literal { Type: ExprType.String } pn)
-                    throw new ExpressionException($"param() takes a literal parameter name (column {c.Pos + 1})");
-                return BindPath("param." + pn.Value.Str, c.Pos, reads, it);
-            case "birthDateOf":
-                Arity(1, 1);
-                return new Bound(Call(nameof(Ops.BirthDateOf), Arg(0, ExprType.String).Expr), ExprType.Date);
-            case "sexOf":
-                Arity(1, 1);
-                return new Bound(Call(nameof(Ops.SexOf), Arg(0, ExprType.String).Expr), ExprType.String, ["male", "female"]);
-            case "ageOn":
-                Arity(1, 2);
-                var birth = Arg(0, ExprType.Date);
-                var on = c.Args.Count == 2 ? Arg(1, ExprType.Date).Expr : LinqExpr.Property(_ctx, nameof(EvalContext.AsOfValue));
-                return new Bound(Call(nameof(Ops.YearsBetween), birth.Expr, on), ExprType.Number);
-            case "age":
-                Arity(1, 1);
-                return new Bound(Call(nameof(Ops.YearsBetween), Call(nameof(Ops.BirthDateOf), Arg(0, ExprType.String).Expr),
-                    LinqExpr.Property(_ctx, nameof(EvalContext.AsOfValue))), ExprType.Number);
-            case "yearsBetween":
-                Arity(2, 2);
-                return new Bound(Call(nameof(Ops.YearsBetween), Arg(0, ExprType.Date).Expr, Arg(1, ExprType.Date).Expr), ExprType.Number);
-            case "mask":
-                Arity(1, 1);
-                return new Bound(Call(nameof(Ops.Mask), Arg(0, ExprType.String).Expr), ExprType.String);
-            case "count":
-                Arity(1, 1);
-                return new Bound(Call(nameof(Ops.Count), Arg(0, ExprType.Array).Expr), ExprType.Number);
-            case "any" or "sum":
-                Arity(2, 2);
-                var arr = Arg(0, ExprType.Array);
-                var fields = c.Args[0] is PathRef ap && _form.TryGetValue(ap.Path, out var af) ? af.ItemFields : null;
-                if (fields is null) throw new ExpressionException($"{c.Function}() needs an array fact as its first argument (column {c.Pos + 1})");
-                var inner = Bind(c.Args[1], reads, fields);
-                Expect(inner, c.Function == "any" ? ExprType.Bool : ExprType.Number, $"argument 2 of {c.Function}()", c.Args[1].Pos);
-                var idx = Register(inner.Expr);
-                return new Bound(Call(c.Function == "any" ? nameof(Ops.Any) : nameof(Ops.Sum), _ctx, arr.Expr, LinqExpr.Constant(idx)),
-                    c.Function == "any" ? ExprType.Bool : ExprType.Number);
-            default:
-                throw new ExpressionException($"unknown function '{c.Function}' (column {c.Pos + 1})");
-        }
     }
 
     private static void Expect(Bound b, ExprType type, string what, int pos)
