@@ -1,9 +1,13 @@
+using Approval.Api.Applications;
 using Approval.Api.Assessments;
 using Approval.Api.Bundles;
+using Approval.Api.Calendar;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
+using Approval.Api.Tasks;
+using Approval.Api.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 if (Commands.TryRun(args, builder.Configuration, out var exitCode)) return exitCode;
@@ -18,6 +22,8 @@ builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<SharedFacts>();
 builder.Services.AddScoped<ISharedData>(sp => sp.GetRequiredService<SharedFacts>());
+builder.Services.AddScoped<Assessor>();
+builder.AddWorkflows();
 
 var app = builder.Build();
 
@@ -26,12 +32,16 @@ app.UseApiDocumentation();
 app.UseAuthentication();
 app.UseAuthorization();
 await app.PrepareDatabaseAsync();
+await app.PrepareWorkflowsAsync();
 
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapHealth();
 app.MapBundles();
 app.MapAssessments();
 app.MapSharedData();
+app.MapCalendars();
+app.MapApplications();
+app.MapTasks();
 
 await app.RunAsync();
 return 0;

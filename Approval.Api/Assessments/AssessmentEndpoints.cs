@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Approval.Api.Bundles;
 using Approval.Api.Infrastructure;
-using Approval.Api.SharedData;
-using Approval.Rules;
-using AutoMapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Approval.Api.Assessments;
@@ -32,8 +29,7 @@ public static class AssessmentEndpoints
     }
 
     public static async Task<Results<Ok<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> Assess(
-        string bundleCode, HttpRequest request, bool? trace, BundleCatalog catalog, ISharedData shared, IMapper mapper,
-        TimeProvider clock, CancellationToken ct)
+        string bundleCode, HttpRequest request, bool? trace, BundleCatalog catalog, Assessor assessor, TimeProvider clock, CancellationToken ct)
     {
         if (catalog.Find(bundleCode) is not { } bundle) return Problems.UnknownBundle(bundleCode);
 
@@ -43,17 +39,11 @@ public static class AssessmentEndpoints
         var root = document.RootElement;
         var errors = RequestBody.AllowOnly(root, "asOf", "facts");
         var asOf = RequestBody.Date(root, "asOf", errors) ?? ChinaTime.Today(clock);
-        if (!root.TryGetProperty("facts", out var facts)) errors["facts"] = ["is required"];
-        else foreach (var (key, value) in Forms.FormValidator.Validate(bundle, facts)) errors[key] = value;
+        var facts = Assessor.ValidateFacts(bundle, root, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var sharedFacts = await shared.CollectAsync(facts, asOf, ct);
-        var result = catalog.RulesFor(bundle).Assess(FactSet.From(facts, sharedFacts), asOf, trace == true);
-        return TypedResults.Ok(new AssessmentResponse(bundle.Code, bundle.Version, asOf,
-            mapper.Map<IReadOnlyList<AssessedItemDto>>(result.Items),
-            mapper.Map<IReadOnlyList<MaterialRequirementDto>>(result.Materials),
-            result.MissingFacts,
-            result.Trace is null ? null : mapper.Map<IReadOnlyList<TraceEntryDto>>(result.Trace)));
+        var (_, response) = await assessor.AssessAsync(bundle, facts, asOf, trace == true, ct);
+        return TypedResults.Ok(response);
     }
 }
 

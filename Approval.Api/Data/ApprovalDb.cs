@@ -1,6 +1,9 @@
 using System.Text;
+using Approval.Api.Applications;
+using Approval.Api.Calendar;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
+using Approval.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Data;
@@ -14,6 +17,16 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
     public DbSet<BundleVersion> BundleVersions => Set<BundleVersion>();
     public DbSet<SharedRecord> SharedRecords => Set<SharedRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Application> Applications => Set<Application>();
+    public DbSet<ApplicationMaterial> Materials => Set<ApplicationMaterial>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ComplaintTask> ComplaintTasks => Set<ComplaintTask>();
+    public DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
+    public DbSet<CalendarEntry> CalendarEntries => Set<CalendarEntry>();
+    public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
+    public DbSet<WorkflowItem> WorkflowItems => Set<WorkflowItem>();
+    public DbSet<HumanTask> WorkflowTasks => Set<HumanTask>();
+    public DbSet<WorkflowHistoryEntry> WorkflowHistory => Set<WorkflowHistoryEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -47,6 +60,85 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
             e.HasIndex(a => a.SubjectHash);
         });
 
+        model.Entity<Application>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.ReceiptNumber).HasMaxLength(32);
+            e.Property(a => a.BundleCode).HasMaxLength(64);
+            e.Property(a => a.BundleVersion).HasMaxLength(64);
+            e.Property(a => a.Channel).HasMaxLength(16);
+            e.Property(a => a.ApplicantHash).HasMaxLength(64);
+            e.Property(a => a.CompanyHash).HasMaxLength(64);
+            e.Property(a => a.SubmittedBy).HasMaxLength(128);
+            e.Property(a => a.IdempotencyKey).HasMaxLength(128);
+            e.Property(a => a.RequestHash).HasMaxLength(64);
+            e.Property(a => a.Status).HasMaxLength(32);
+            e.Property(a => a.RatingComment).HasMaxLength(1000);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasIndex(a => a.ReceiptNumber).IsUnique();
+            e.HasIndex(a => new { a.IdempotencyKey, a.SubmittedBy }).IsUnique();
+            e.HasIndex(a => a.ApplicantHash);
+            e.HasIndex(a => a.CompanyHash);
+            e.HasIndex(a => a.SubmittedOn);
+        });
+
+        model.Entity<ApplicationMaterial>(e =>
+        {
+            e.ToTable("application_materials");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.MaterialCode).HasMaxLength(64);
+            e.Property(m => m.FileName).HasMaxLength(255);
+            e.Property(m => m.ContentType).HasMaxLength(100);
+            e.Property(m => m.Sha256).HasMaxLength(64);
+            e.Property(m => m.Storage).HasMaxLength(16);
+            e.Property(m => m.Location).HasMaxLength(400);
+            e.Property(m => m.UploadedBy).HasMaxLength(128);
+            e.HasOne<Application>().WithMany().HasForeignKey(m => m.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(m => new { m.ApplicationId, m.MaterialCode });
+        });
+
+        model.Entity<Notification>(e =>
+        {
+            e.Property(n => n.Kind).HasMaxLength(32);
+            e.Property(n => n.Recipient).HasMaxLength(80);
+            e.Property(n => n.ItemCode).HasMaxLength(32);
+            e.HasOne<Application>().WithMany().HasForeignKey(n => n.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(n => n.ApplicationId);
+            e.HasIndex(n => new { n.Recipient, n.CreatedAt });
+        });
+
+        model.Entity<ComplaintTask>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Department).HasMaxLength(64);
+            e.Property(c => c.Status).HasMaxLength(16);
+            e.Property(c => c.Comment).HasMaxLength(1000);
+            e.Property(c => c.ResolvedBy).HasMaxLength(128);
+            e.HasOne<Application>().WithMany().HasForeignKey(c => c.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(c => new { c.Department, c.Status });
+            e.HasIndex(c => c.ApplicationId);
+        });
+
+        model.Entity<CalendarYearRow>(e =>
+        {
+            e.ToTable("calendar_years");
+            e.HasKey(y => y.Year);
+            e.Property(y => y.Year).ValueGeneratedNever();
+            e.Property(y => y.Source).HasMaxLength(400);
+            e.Property(y => y.UpdatedBy).HasMaxLength(128);
+        });
+
+        model.Entity<CalendarEntry>(e =>
+        {
+            e.ToTable("calendar_entries");
+            e.Property(c => c.Kind).HasMaxLength(20);
+            e.Property(c => c.Name).HasMaxLength(100);
+            e.HasOne<CalendarYearRow>().WithMany().HasForeignKey(c => c.Year).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(c => c.Year);
+        });
+
+        // The runtime's tables and columns are snake_case already; ApplySnakeCase only normalises their key/index names.
+        model.ApplyWorkflowModel();
         ApplySnakeCase(model);
     }
 

@@ -38,7 +38,8 @@ public static class DatabaseSetup
                 $"Database:Provider is {options.Provider} but ConnectionStrings:{ConnectionName} is not set.");
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection));
+        // Options are a singleton so that the timer dispatcher can open DbContexts outside any request scope.
+        builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHealthChecks().AddDbContextCheck<ApprovalDb>("database", tags: ["ready"]);
         return builder;
     }

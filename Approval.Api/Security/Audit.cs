@@ -28,7 +28,7 @@ public static class AuditExtensions
         string? subjectHash = null, string? detail = null) =>
         db.AuditEntries.Add(new AuditEntry
         {
-            At = clock.GetUtcNow(),
+            At = clock.GetUtcNow().ToUniversalTime(),
             Actor = user.FindFirst("sub")?.Value ?? "anonymous",
             Role = user.FindFirst("role")?.Value ?? "none",
             Action = action,

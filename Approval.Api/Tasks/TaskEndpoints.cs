@@ -1,0 +1,328 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Approval.Api.Applications;
+using Approval.Api.Bundles;
+using Approval.Api.Data;
+using Approval.Api.Infrastructure;
+using Approval.Api.Security;
+using Approval.Api.Workflows;
+using Approval.Workflows.Persistence;
+using Approval.Workflows.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TaskStatus = Approval.Workflows.Persistence.TaskStatus;
+
+namespace Approval.Api.Tasks;
+
+/// <summary>
+/// A department's task. <c>kind</c> ∈ acceptance, review, assessment, inspection, verification, decision, flagReview, complaint;
+/// <c>status</c> ∈ waiting (a prerequisite item is undecided), open, done, cancelled; <c>actions</c> = what may be done now.
+/// <c>application</c> is what the department may see of the facts (ID numbers masked).
+/// </summary>
+public sealed record TaskDto(
+    Guid Id, Guid ApplicationId, string ReceiptNumber, string BundleCode, string? ItemCode, string Department, string Kind, string Status,
+    DateOnly? DueDate, IReadOnlyList<string> Actions, IReadOnlyList<string> WaitingFor, DateTimeOffset CreatedAt, JsonElement Application);
+
+public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSize, int Total);
+
+/// <summary>A task with its decision (when done), the item's state and the outputs it may record.</summary>
+public sealed record TaskDetailDto(TaskDto Task, IReadOnlyList<string> Outputs, string? Action, string? Reason, IReadOnlyList<string> Materials,
+    JsonElement? RecordedOutputs, string? DecidedBy, DateTimeOffset? DecidedAt, ItemStatusDto? Item, string? Comment);
+
+public static class TaskEndpoints
+{
+    public const string ComplaintKind = "complaint";
+    private static readonly string[] Statuses = ["open", "waiting", "done", "cancelled"];
+    private static readonly string[] Sorts = ["dueDate", "-dueDate", "createdAt", "-createdAt"];
+
+    public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tasks").WithTags("Department tasks").RequireAuthorization(SecuritySetup.ReviewerPolicy);
+
+        group.MapGet("/", ListTasks)
+            .WithName("ListTasks")
+            .WithSummary("A department's inbox: tasks to pull and complete")
+            .WithDescription("""
+                `?department=dpf&status=open|waiting|done|cancelled&kind=assessment&sort=dueDate|-dueDate|createdAt|-createdAt&page=1&pageSize=20`.
+                Reviewers see only their own department (default; another → `403`); admins see any (all when `department` is omitted).
+                Each task carries `actions` (allowed now) and `application`: the part of the facts that department may see, ID numbers masked.
+                The service hall's inbox also holds complaint tasks (ratings of 1–2). Invalid parameters → `400`.
+                """)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/{taskId:guid}", GetTask)
+            .WithName("GetTask")
+            .WithSummary("One task with the item's state (audited)")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{taskId:guid}/decisions", Decide)
+            .WithName("DecideTask")
+            .WithSummary("Complete a task: approve, reject, request a supplement, submit an assessment or inspection, accept, resolve")
+            .WithDescription("""
+                Body `{ "action": "approve", "reason": "…", "materials": ["…"], "outputs": { … } }`. `reason` is required to reject or request a
+                supplement, `materials` to request a supplement (→ `400`). Outputs: an assessment records `category` (visual, hearing, speech,
+                physical, intellectual, mental, multiple) and `grade` (1–4), or `notDisabled: true`; an inspection or verification records
+                `passed` (bool) and optional `findings`; the A5 decision may record `level` (full, partial). Another department's task → `403`.
+                Not allowed now → `409` naming the reason: a prerequisite item undecided (named), a second supplement request for the item
+                (一次性告知), a task already decided. `200` with the task and the item after the decision.
+                """)
+            .Accepts<DecisionRequestExample>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return group;
+    }
+
+    // ---------------------------------------------------------------- inbox
+
+    public static async Task<Results<Ok<TaskPage>, ValidationProblem, ProblemHttpResult>> ListTasks(ClaimsPrincipal user, ApprovalDb db,
+        string? department, string? status, string? kind, string? sort, int? page, int? pageSize, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !Statuses.Contains(status)) errors["status"] = [$"must be one of: {string.Join(", ", Statuses)}"];
+        if (sort is not null && !Sorts.Contains(sort)) errors["sort"] = [$"must be one of: {string.Join(", ", Sorts)}"];
+        if (page is < 1) errors["page"] = ["must be at least 1"];
+        if (pageSize is < 1 or > 100) errors["pageSize"] = ["must be from 1 to 100"];
+        if (errors.Count > 0) return Problems.Validation(errors);
+        var own = ApplicationAccess.Department(user);
+        if (ApplicationAccess.Role(user) == Roles.Reviewer)
+        {
+            if (department is not null && department != own) return DepartmentForbidden(department);
+            department = own;
+        }
+        int p = page ?? 1, size = pageSize ?? 20, take = p * size;
+        sort ??= "dueDate";
+
+        var tasks = db.WorkflowTasks.AsNoTracking().AsQueryable();
+        if (department is not null) tasks = tasks.Where(t => t.Department == department);
+        if (status is not null) tasks = tasks.Where(t => t.Status == status);
+        if (kind is not null) tasks = tasks.Where(t => t.Kind == kind);
+        var complaints = db.ComplaintTasks.AsNoTracking().AsQueryable();
+        if (department is not null) complaints = complaints.Where(c => c.Department == department);
+        if (status is not null) complaints = complaints.Where(c => c.Status == status);
+        var withComplaints = kind is null or ComplaintKind;
+        if (kind is not null) tasks = kind == ComplaintKind ? tasks.Where(_ => false) : tasks;
+
+        var total = await tasks.CountAsync(ct) + (withComplaints ? await complaints.CountAsync(ct) : 0);
+        // Each source sorted and cut at page × size in SQL; the merge of the two picks the page.
+        var workflowRows = await Sorted(tasks, sort).Take(take).ToListAsync(ct);
+        var complaintRows = withComplaints ? await SortedComplaints(complaints, sort).Take(take).ToListAsync(ct) : [];
+        var merged = workflowRows.Select(Row.Of).Concat(complaintRows.Select(Row.Of));
+        merged = sort switch
+        {
+            "dueDate" => merged.OrderBy(r => r.DueDate ?? DateOnly.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+            "-dueDate" => merged.OrderByDescending(r => r.DueDate ?? DateOnly.MinValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+            "createdAt" => merged.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
+            _ => merged.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
+        };
+        var rows = merged.Skip((p - 1) * size).Take(size).ToList();
+        var ids = rows.Select(r => r.ApplicationId).Distinct().ToList();
+        var applications = await db.Applications.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.ReceiptNumber, a.BundleCode, a.FactsJson }).ToDictionaryAsync(a => a.Id, ct);
+        var items = rows.Where(r => applications.ContainsKey(r.ApplicationId)).Select(r =>
+        {
+            var a = applications[r.ApplicationId];
+            return r.ToDto(a.ReceiptNumber, a.BundleCode, DepartmentView.Project(a.FactsJson, r.Department));
+        }).ToList();
+        return TypedResults.Ok(new TaskPage(items, p, size, total));
+    }
+
+    private static IQueryable<HumanTask> Sorted(IQueryable<HumanTask> q, string sort) => sort switch
+    {
+        // waiting tasks have no due date yet: they come last
+        "dueDate" => q.OrderBy(t => t.DueDate == null).ThenBy(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        "-dueDate" => q.OrderBy(t => t.DueDate == null).ThenByDescending(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        "createdAt" => q.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        _ => q.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id),
+    };
+
+    private static IQueryable<ComplaintTask> SortedComplaints(IQueryable<ComplaintTask> q, string sort) => sort switch
+    {
+        "dueDate" => q.OrderBy(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        "-dueDate" => q.OrderByDescending(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        "createdAt" => q.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
+        _ => q.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Id),
+    };
+
+    private sealed record Row(Guid Id, Guid ApplicationId, string? ItemCode, string Department, string Kind, string Status, DateOnly? DueDate,
+        IReadOnlyList<string> Actions, IReadOnlyList<string> WaitingFor, DateTimeOffset CreatedAt)
+    {
+        public static Row Of(HumanTask t) => new(t.Id, t.InstanceId, t.ItemCode, t.Department, t.Kind, t.Status, t.DueDate, t.ActionsNow,
+            (t.WaitingFor ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt);
+
+        public static Row Of(ComplaintTask c) => new(c.Id, c.ApplicationId, null, c.Department, ComplaintKind, c.Status, c.DueDate,
+            c.Status == ComplaintStatus.Open ? ["resolve"] : [], [], DateTimeOffset.FromUnixTimeMilliseconds(c.CreatedAt));
+
+        public TaskDto ToDto(string receipt, string bundle, JsonElement application) =>
+            new(Id, ApplicationId, receipt, bundle, ItemCode, Department, Kind, Status, DueDate, Actions, WaitingFor, CreatedAt, application);
+    }
+
+    // ---------------------------------------------------------------- one task
+
+    public static async Task<Results<Ok<TaskDetailDto>, ProblemHttpResult>> GetTask(Guid taskId, ClaimsPrincipal user, ApprovalDb db,
+        BundleCatalog catalog, WorkflowEngine engine, TimeProvider clock, CancellationToken ct)
+    {
+        var detail = await DetailAsync(taskId, db, catalog, engine, ct);
+        if (detail is null) return UnknownTask(taskId);
+        if (!MayHandle(user, detail.Task.Department)) return DepartmentForbidden(detail.Task.Department);
+        db.Audit(user, clock, "task.read", $"tasks/{taskId}", await db.Applications.Where(a => a.Id == detail.Task.ApplicationId).Select(a => a.ApplicantHash).FirstOrDefaultAsync(ct));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(detail);
+    }
+
+    private static async Task<TaskDetailDto?> DetailAsync(Guid taskId, ApprovalDb db, BundleCatalog catalog, WorkflowEngine engine, CancellationToken ct)
+    {
+        var task = await db.WorkflowTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null)
+        {
+            var complaint = await db.ComplaintTasks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == taskId, ct);
+            if (complaint is null) return null;
+            var app = await db.Applications.AsNoTracking().FirstAsync(a => a.Id == complaint.ApplicationId, ct);
+            return new TaskDetailDto(Row.Of(complaint).ToDto(app.ReceiptNumber, app.BundleCode, DepartmentView.Project(app.FactsJson, complaint.Department)),
+                [], complaint.Status == ComplaintStatus.Done ? "resolve" : null, complaint.Resolution, [], null, complaint.ResolvedBy,
+                complaint.ResolvedAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, null, $"rating {complaint.Score}: {complaint.Comment}");
+        }
+        var application = await db.Applications.AsNoTracking().FirstAsync(a => a.Id == task.InstanceId, ct);
+        var item = task.ItemCode is null ? null : await db.WorkflowItems.AsNoTracking().FirstOrDefaultAsync(i => i.InstanceId == task.InstanceId && i.Code == task.ItemCode, ct);
+        var definition = await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct);
+        var outputs = task.ItemCode is not null && definition?.Item(task.ItemCode)?.Step(task.StepId) is Approval.Workflows.Activities.HumanTaskActivity step
+            ? step.Outputs : [];
+        var bundle = definition?.Bundle;
+        var mask = IdMasker.For(application.FactsJson);
+        var itemDto = item is null ? null : new ItemStatusDto(item.Code, bundle?.Item(item.Code)?.Name.Zh ?? item.Code, bundle?.Item(item.Code)?.Department ?? "",
+            item.Status, item.Outcome, mask.Text(item.OutcomeReason), mask.Text(item.Number), item.DueDate, item.StatutoryDueDate, item.PausedOn is not null,
+            item.PausedOn, item.UsedDays, (item.SupplementMaterials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), item.ReviewFlag);
+        return new TaskDetailDto(Row.Of(task).ToDto(application.ReceiptNumber, application.BundleCode, DepartmentView.Project(application.FactsJson, task.Department)),
+            outputs, task.Action, task.Reason, (task.Materials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            task.OutputsJson is null ? null : JsonDocument.Parse(task.OutputsJson).RootElement.Clone(), task.DecidedBy, task.DecidedAt, itemDto, null);
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    public static async Task<Results<Ok<TaskDetailDto>, ValidationProblem, ProblemHttpResult>> Decide(Guid taskId, HttpRequest request,
+        ClaimsPrincipal user, ApprovalDb db, BundleCatalog catalog, WorkflowEngine engine, TimeProvider clock, CancellationToken ct)
+    {
+        var task = await db.WorkflowTasks.AsNoTracking().Select(t => new { t.Id, t.Department, t.Kind, t.InstanceId, t.ItemCode, t.StepId })
+            .FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        var complaint = task is null ? await db.ComplaintTasks.FirstOrDefaultAsync(c => c.Id == taskId, ct) : null;
+        if (task is null && complaint is null) return UnknownTask(taskId);
+        var department = task?.Department ?? complaint!.Department;
+        if (!MayHandle(user, department)) return DepartmentForbidden(department);
+
+        var body = await RequestBody.ReadJsonAsync(request, ct);
+        if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
+        using var document = body.Document!;
+        var root = document.RootElement;
+        var errors = RequestBody.AllowOnly(root, "action", "reason", "materials", "outputs");
+        var action = RequestBody.String(root, "action", errors);
+        var reason = RequestBody.String(root, "reason", errors, required: false);
+        if (reason is { Length: > 2000 }) errors["reason"] = ["must have at most 2000 characters"];
+        if (action is "reject" or "requestSupplement" or "resolve" && string.IsNullOrWhiteSpace(reason)) errors["reason"] = [$"is required to {action}"];
+        var materials = ApplicationEndpoints.StringList(root, "materials", errors, required: action == "requestSupplement");
+        JsonObject? outputs = null;
+        if (root.TryGetProperty("outputs", out var o) && o.ValueKind != JsonValueKind.Null)
+        {
+            if (o.ValueKind != JsonValueKind.Object) errors["outputs"] = ["must be a JSON object"];
+            else outputs = JsonNode.Parse(o.GetRawText())!.AsObject();
+        }
+        if (errors.Count == 0 && task is not null) ValidateOutputs(task.Kind, action!, outputs, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var actor = ApplicationAccess.Actor(user);
+        if (complaint is not null)
+        {
+            if (action != "resolve") return ApplicationEndpoints.Refused(new Refusal(RefusalKind.ActionNotAllowed, $"'{action}' is not allowed on a complaint; allowed: resolve"));
+            if (complaint.Status != ComplaintStatus.Open) return ApplicationEndpoints.Refused(new Refusal(RefusalKind.TaskNotOpen, "the complaint is already resolved"));
+            complaint.Status = ComplaintStatus.Done;
+            complaint.Resolution = reason;
+            complaint.ResolvedBy = actor;
+            complaint.ResolvedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            db.Audit(user, clock, "complaint.resolve", $"tasks/{taskId}", detail: reason);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
+        }
+
+        var application = await db.Applications.AsNoTracking().FirstAsync(a => a.Id == task!.InstanceId, ct);
+        await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct);
+        db.Audit(user, clock, "task.decide", $"tasks/{taskId}", application.ApplicantHash, $"{task!.ItemCode ?? "acceptance"} {task.Kind}: {action}");
+        WorkflowResult result;
+        try
+        {
+            result = await engine.Runtime.ResumeAsync(db, taskId, new TaskDecision(action!, reason, materials, outputs), actor, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            result = WorkflowResult.Refuse(RefusalKind.TaskNotOpen, "the application changed concurrently; read the task again", task.ItemCode);
+        }
+        if (result.Refusal is { } refusal)
+            return refusal.Kind == RefusalKind.InvalidDecision
+                ? Problems.Validation(new Dictionary<string, string[]> { [refusal.Reason.StartsWith("output", StringComparison.Ordinal) ? "outputs" : "action"] = [refusal.Reason] })
+                : ApplicationEndpoints.Refused(refusal);
+        return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
+    }
+
+    /// <summary>What a decision records, by task kind: checked before the runtime sees it.</summary>
+    private static void ValidateOutputs(string kind, string action, JsonObject? outputs, Dictionary<string, string[]> errors)
+    {
+        string[] allowed = kind switch
+        {
+            "assessment" => ["category", "grade", "notDisabled"],
+            "inspection" or "verification" => ["passed", "findings"],
+            "decision" => ["level"],
+            _ => [],
+        };
+        foreach (var key in outputs?.Select(p => p.Key) ?? [])
+            if (!allowed.Contains(key)) errors[$"outputs.{key}"] = [allowed.Length == 0 ? $"a {kind} records no outputs" : $"is not recorded by a {kind} (records: {string.Join(", ", allowed)})"];
+        if (action != "submit" && kind is not "decision") return;
+        switch (kind)
+        {
+            case "assessment":
+                var notDisabled = outputs?["notDisabled"];
+                if (notDisabled is not null && notDisabled.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                    errors["outputs.notDisabled"] = ["must be true or false"];
+                else if (notDisabled?.GetValueKind() == JsonValueKind.True)
+                {
+                    if (outputs!["category"] is not null || outputs["grade"] is not null) errors["outputs"] = ["not disabled records neither category nor grade"];
+                }
+                else
+                {
+                    if (outputs?["category"] is not JsonValue c || !c.TryGetValue<string>(out var category) || !DecisionFacts.Categories.Contains(category))
+                        errors["outputs.category"] = [$"must be one of: {string.Join(", ", DecisionFacts.Categories)} (or record notDisabled: true)"];
+                    if (outputs?["grade"] is not JsonValue g || g.GetValueKind() != JsonValueKind.Number || !g.TryGetValue<int>(out var grade) || grade is < 1 or > 4)
+                        errors["outputs.grade"] = ["must be a whole number from 1 (most severe) to 4"];
+                }
+                break;
+            case "inspection" or "verification":
+                if (outputs?["passed"] is not { } passed || passed.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                    errors["outputs.passed"] = ["must be true or false"];
+                if (outputs?["findings"] is { } findings && findings.GetValueKind() != JsonValueKind.String)
+                    errors["outputs.findings"] = ["must be a string"];
+                break;
+            case "decision":
+                if (outputs?["level"] is { } level && (level.GetValueKind() != JsonValueKind.String || level.GetValue<string>() is not ("full" or "partial")))
+                    errors["outputs.level"] = ["must be full or partial"];
+                break;
+        }
+    }
+
+    private static bool MayHandle(ClaimsPrincipal user, string department) =>
+        ApplicationAccess.Role(user) == Roles.Admin || ApplicationAccess.Department(user) == department;
+
+    private static ProblemHttpResult DepartmentForbidden(string department) => TypedResults.Problem(statusCode: 403, title: "Another department's task",
+        detail: $"Reviewers see and decide only their own department's tasks; this is {department}'s.", type: "https://approval.example/problems/other-department");
+
+    private static ProblemHttpResult UnknownTask(Guid id) => TypedResults.Problem(statusCode: 404, title: "Unknown task", detail: $"There is no task {id}.",
+        type: "https://approval.example/problems/unknown-task");
+}
+
+/// <summary>The body of a decision (for the OpenAPI description).</summary>
+/// <param name="Action">approve, reject, requestSupplement, submit, accept, resolve (see the task's <c>actions</c>)</param>
+/// <param name="Reason">required to reject, request a supplement or resolve a complaint</param>
+/// <param name="Materials">what a supplement request needs (一次性告知)</param>
+/// <param name="Outputs">what the task records: category + grade or notDisabled (assessment), passed (inspection, verification), level (A5 decision)</param>
+public sealed record DecisionRequestExample(string Action, string? Reason, IReadOnlyList<string>? Materials, JsonElement? Outputs);

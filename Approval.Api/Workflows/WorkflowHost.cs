@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Approval.Api.Applications;
+using Approval.Api.Bundles;
+using Approval.Api.Data;
+using Approval.Api.Infrastructure;
+using Approval.Api.Security;
+using Approval.Api.SharedData;
+using Approval.Rules;
+using Approval.Rules.Identifiers;
+using Approval.Workflows.Persistence;
+using Approval.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using RuleOutcome = Approval.Rules.ItemOutcome;
+using WfOutcome = Approval.Workflows.Persistence.ItemOutcome;
+
+namespace Approval.Api.Workflows;
+
+/// <summary>
+/// The host side of the workflow runtime. Every hook works only through the DbContext it is given (the runtime may run a
+/// step again after a concurrency conflict), so numbers, notifications and the combined result are saved with the step.
+/// </summary>
+public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, TimeProvider clock) : IWorkflowHost
+{
+    public const string RegionCode = "371581";
+
+    /// <summary>
+    /// Re-runs the pinned version's rules on the stored facts plus decision outputs (<see cref="DecisionFacts"/>) plus shared
+    /// data, on the application's <c>asOf</c> date. An open item ends "not granted" when the rules now say <c>ineligible</c>
+    /// (reason: the rule's message), or when it is still <c>conditional</c> on an item that has ended without being granted.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ItemEnd>> ReevaluateAsync(DbContext db, WorkflowSnapshot snapshot, CancellationToken ct)
+    {
+        var instance = snapshot.Instance;
+        var result = await EvaluateAsync((ApprovalDb)db, instance, ct);
+        if (result is null) return [];
+        var ends = new List<ItemEnd>();
+        foreach (var item in instance.Items.Where(i => !i.HasOutcome && i.Status != ItemStatus.Ended))
+        {
+            if (result.Items.FirstOrDefault(a => a.Code == item.Code) is not { } a) continue;
+            if (a.Outcome == RuleOutcome.Ineligible)
+                ends.Add(new ItemEnd(item.Code, ReasonText(a)));
+            else if (a.Outcome == RuleOutcome.Conditional
+                     && a.DependsOn.FirstOrDefault(d => instance.Items.FirstOrDefault(i => i.Code == d) is { HasOutcome: true, Outcome: not WfOutcome.Granted }) is { } failed)
+            {
+                var prerequisite = instance.Item(failed);
+                ends.Add(new ItemEnd(item.Code,
+                    $"{failed} was not granted ({prerequisite.Outcome}{(prerequisite.OutcomeReason is { } r ? ": " + r : "")}); {ReasonText(a)}"));
+            }
+        }
+        return ends;
+    }
+
+    /// <summary>The rules of the application's pinned bundle version on its effective facts (null when the version is unknown).</summary>
+    public async Task<AssessmentResult?> EvaluateAsync(ApprovalDb db, WorkflowInstance instance, CancellationToken ct)
+    {
+        var bundle = await bundles.FindVersionAsync(db, instance.BundleCode, instance.DefinitionVersion, ct);
+        if (bundle is null) return null;
+        var application = await db.Applications.FindAsync([instance.Id], ct);
+        var asOf = application?.AsOf ?? ChinaTime.Today(clock);
+        var facts = DecisionFacts.Apply(instance.Facts(), instance);
+        using var document = JsonDocument.Parse(facts.ToJsonString());
+        var shared = await new SharedFacts(db, personal).CollectAsync(document.RootElement, asOf, ct);
+        return bundles.RulesFor(bundle).Assess(FactSet.From(document.RootElement.Clone(), shared), asOf);
+    }
+
+    public Task<Approval.Rules.Bundles.BundleDefinition?> BundleAsync(ApprovalDb db, WorkflowInstance instance, CancellationToken ct) =>
+        bundles.FindVersionAsync(db, instance.BundleCode, instance.DefinitionVersion, ct);
+
+    private static string ReasonText(ItemAssessment a) =>
+        string.Join(" ", a.Reasons.Where(r => r.Kind == "decision").Select(r => r.Message).DefaultIfEmpty(a.Outcome.ToString()));
+
+    public async ValueTask<string> IssueNumberAsync(DbContext db, NumberRequest request, CancellationToken ct)
+    {
+        var adb = (ApprovalDb)db;
+        var year = ChinaTime.Today(clock).Year;
+        switch (request.Kind)
+        {
+            case "disability-certificate":
+                var id = request.Facts["applicant"]?["idNumber"]?.GetValue<string>() ?? throw new InvalidOperationException("the application has no applicant.idNumber");
+                var category = request.Outputs["category"]?.GetValue<string>() ?? throw new InvalidOperationException("the assessment recorded no category");
+                var grade = request.Outputs["grade"]?.GetValue<int>() ?? throw new InvalidOperationException("the assessment recorded no grade");
+                return id.ToUpperInvariant() + DecisionFacts.CategoryDigit(category) + grade.ToString(CultureInfo.InvariantCulture);
+            case "credit-code":
+                string code;
+                do
+                {
+                    // 9 = registered by market regulation, 1 = enterprise, region, 9-character organisation code, check character.
+                    var first17 = "91" + RegionCode + "MA" + RandomChars(CreditCode.Alphabet, 7);
+                    code = first17 + CreditCode.ComputeCheck(first17);
+                } while (await NumberTakenAsync(adb, code, ct));
+                if (await adb.Applications.FindAsync([request.Instance.Id], ct) is { } application)
+                {
+                    application.CompanyHash = personal.Hash(code);
+                    application.Version++;
+                }
+                return code;
+            default:
+                var prefix = request.Kind switch
+                {
+                    "venue-licence" => $"WHYL{RegionCode}{year}",   // 娱乐经营许可证
+                    "fire-check" => $"XFJC{RegionCode}{year}",      // 消防安全检查合格证
+                    _ => $"{request.Kind.ToUpperInvariant()}-{year}-",
+                };
+                string number;
+                do number = prefix + RandomChars("0123456789", 6);
+                while (await NumberTakenAsync(adb, number, ct));
+                return number;
+        }
+    }
+
+    private static Task<bool> NumberTakenAsync(ApprovalDb db, string number, CancellationToken ct) =>
+        db.WorkflowItems.AnyAsync(i => i.Number == number, ct);
+
+    private static string RandomChars(string alphabet, int length) =>
+        string.Create(length, alphabet, (span, a) => { for (var i = 0; i < span.Length; i++) span[i] = a[RandomNumberGenerator.GetInt32(a.Length)]; });
+
+    public async ValueTask OnEventAsync(DbContext db, WorkflowEvent e, CancellationToken ct)
+    {
+        var adb = (ApprovalDb)db;
+        var recipient = e.Kind switch
+        {
+            WorkflowEventKind.Reminder or WorkflowEventKind.ReviewFlag => e.Department ?? "service-hall",
+            WorkflowEventKind.Escalation => $"{e.Department}:lead",
+            _ => "applicant",
+        };
+        var kind = char.ToLowerInvariant(e.Kind.ToString()[0]) + e.Kind.ToString()[1..];
+        var application = await adb.Applications.FindAsync([e.InstanceId], ct);
+        if (application is null) return; // an instance without an application (not created by this host)
+        if (e.Kind == WorkflowEventKind.ResultIssued || (e.Kind == WorkflowEventKind.ReviewFlag && application.CombinedResultJson is not null))
+        {
+            var instance = adb.WorkflowInstances.Local.FirstOrDefault(i => i.Id == e.InstanceId)
+                           ?? await adb.WorkflowInstances.Include(i => i.Items).FirstAsync(i => i.Id == e.InstanceId, ct);
+            var combined = await CombinedResultBuilder.BuildAsync(this, adb, application, instance, clock, ct);
+            application.CombinedResultJson = JsonSerializer.Serialize(combined, JsonDefaults.Apply(new JsonSerializerOptions()));
+            application.Status = ApplicationStatus.ResultIssued;
+            application.Version++;
+        }
+        adb.Notifications.Add(new Notification
+        {
+            ApplicationId = e.InstanceId, Kind = kind, Recipient = recipient, ItemCode = e.ItemCode, TaskId = e.TaskId,
+            Message = e.Message, CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        });
+    }
+}
+
+/// <summary>
+/// Facts that decisions inside the bundle produce, added to the form's facts before the rules run again. A granted A1
+/// (disability certificate) is a held certificate: <c>disability.hasCertificate = true</c> with the assessed
+/// <c>category</c>, <c>grade</c> and the issued <c>certificateNumber</c>, exactly as if the applicant had declared it,
+/// so A2/A3/A5 are decided on the assessed grade. An A5 decision's recorded <c>level</c> is not a fact (it is reported).
+/// </summary>
+public static class DecisionFacts
+{
+    public static readonly string[] Categories = ["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"];
+
+    public static int CategoryDigit(string category) => Array.IndexOf(Categories, category) is var i and >= 0
+        ? i + 1
+        : throw new InvalidOperationException($"unknown disability category '{category}'");
+
+    public static JsonObject Apply(JsonObject facts, WorkflowInstance instance)
+    {
+        if (instance.Items.FirstOrDefault(i => i.Code == "A1") is { Outcome: WfOutcome.Granted } a1)
+        {
+            var outputs = a1.Outputs();
+            var disability = facts["disability"] as JsonObject ?? [];
+            facts["disability"] = disability;
+            disability["hasCertificate"] = true;
+            if (outputs["category"] is { } category) disability["category"] = category.DeepClone();
+            if (outputs["grade"] is { } grade) disability["grade"] = grade.DeepClone();
+            if (a1.Number is { Length: 20 } number) disability["certificateNumber"] = number;
+        }
+        return facts;
+    }
+}
