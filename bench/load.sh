@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 port=5090
 key="load-test-signing-key-0123456789abcdef0123"
 lookup="load-test-lookup-key-0123456789abcdef01234"
-dotnet build -c Release Approval.Api bench/Approval.Load -v q -nologo
+dotnet build -c Release bench/Approval.Load -v q -nologo
 eval "$(scripts/postgres.sh start)"
 api_pid=""
 cleanup() { [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; scripts/postgres.sh stop "$APPROVAL_PG_DIR"; }

@@ -105,3 +105,10 @@ public sealed class ComplaintTask
     public string? ResolvedBy { get; set; }
     public long? ResolvedAt { get; set; }
 }
+
+/// <summary>The last receipt number (受理编号) handed out on a day; incremented atomically, one row a day.</summary>
+public sealed class ReceiptCounter
+{
+    public DateOnly Day { get; set; }
+    public long LastValue { get; set; }
+}

@@ -175,8 +175,7 @@ public static class ApplicationEndpoints
             var now = clock.GetUtcNow();
             var today = ChinaTime.Today(clock);
             var id = Guid.CreateVersion7(now);
-            var sequence = await db.Applications.CountAsync(a => a.SubmittedOn == today, ct) + 1 + attempt;
-            var receipt = $"YJS-{today:yyyyMMdd}-{sequence:D6}";
+            var receipt = await ReceiptNumbers.NextAsync(db, today, ct);
             var response = new SubmissionResponse(id, receipt, bundle.Code, bundle.Version, channel!, now, started, assessment, toUpload);
             var receiptJson = JsonSerializer.Serialize(response, JsonDefaults.Apply(new JsonSerializerOptions()));
             db.Applications.Add(new Application
@@ -198,7 +197,7 @@ public static class ApplicationEndpoints
             {
                 db.ChangeTracker.Clear();
                 if (key.Length > 0 && await ReplayAsync(db, key, caller, requestHash, ct) is { } concurrent) return concurrent; // a concurrent retry won
-                // otherwise the receipt number was taken by a concurrent submission: take the next one
+                // otherwise a concurrent retry with the same key is still in flight: try again
             }
         }
     }

@@ -18,6 +18,7 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
     public DbSet<SharedRecord> SharedRecords => Set<SharedRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Application> Applications => Set<Application>();
+    public DbSet<ReceiptCounter> ReceiptCounters => Set<ReceiptCounter>();
     public DbSet<ApplicationMaterial> Materials => Set<ApplicationMaterial>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ComplaintTask> ComplaintTasks => Set<ComplaintTask>();
@@ -59,6 +60,8 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
             e.HasIndex(a => a.At);
             e.HasIndex(a => a.SubjectHash);
         });
+
+        model.Entity<ReceiptCounter>(e => e.HasKey(c => c.Day));
 
         model.Entity<Application>(e =>
         {

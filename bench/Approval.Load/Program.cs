@@ -38,7 +38,7 @@ var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, 
 var taskIds = new ConcurrentQueue<string>();
 for (var page = 1; taskIds.Count < options.Decisions; page++)
 {
-    var batch = await Get(medical, $"/api/tasks?department=medical-security&status=open&sort=createdAt&page={page}&pageSize=200");
+    var batch = await Get(medical, $"/api/tasks?department=medical-security&status=open&sort=createdAt&page={page}&pageSize=100");
     var items = batch.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").ToString()).ToList();
     if (items.Count == 0) break;
     foreach (var id in items) taskIds.Enqueue(id);
