@@ -3,6 +3,7 @@ using System.Text.Json;
 using Approval.Api.Data;
 using Approval.Rules;
 using Approval.Rules.Bundles;
+using Approval.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Bundles;
@@ -24,16 +25,25 @@ public sealed class BundleCatalog
     private readonly ConcurrentDictionary<string, BundleDefinition> _byVersion = new();
     private readonly ConcurrentDictionary<string, BundleRules> _rules = new();
 
-    /// <summary>Compiles every bundle's rules now, so a broken rule file stops start-up (file, line, rule).</summary>
+    /// <summary>
+    /// Compiles every bundle's rules and loads its workflow now, so a broken rule or workflow file stops start-up
+    /// (file, line, problem).
+    /// </summary>
     public BundleCatalog(IReadOnlyList<BundleDefinition> bundles, string folder)
     {
         _current = bundles.ToDictionary(b => b.Code);
+        var workflows = new List<WorkflowDefinition>();
         foreach (var b in bundles)
         {
             _byVersion[Key(b.Code, b.Version)] = b;
             _rules[Key(b.Code, b.Version)] = BundleRules.Compile(b, Path.Combine(folder, b.Code));
+            workflows.Add(WorkflowLoader.Load(b, Path.Combine(folder, b.Code)));
         }
+        Workflows = workflows;
     }
+
+    /// <summary>The workflow of each current bundle, loaded and validated at start-up.</summary>
+    public IReadOnlyList<WorkflowDefinition> Workflows { get; }
 
     /// <summary>The compiled rules of a bundle version: compiled once, immutable and shared by every request.</summary>
     public BundleRules RulesFor(BundleDefinition bundle) =>

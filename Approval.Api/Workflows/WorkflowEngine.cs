@@ -36,11 +36,10 @@ public sealed class WorkflowEngine
 
     private sealed record State(WorkflowRuntime Runtime, TimerDispatcher Dispatcher);
 
-    public WorkflowEngine(BundleCatalog bundles, BundleOptions bundleOptions, IWorkflowHost host, TimeProvider time,
+    public WorkflowEngine(BundleCatalog bundles, IWorkflowHost host, TimeProvider time,
         DbContextOptions<ApprovalDb> dbOptions, ILogger<WorkflowEngine> log)
     {
-        var folder = Path.GetFullPath(bundleOptions.Folder, AppContext.BaseDirectory);
-        _catalog = new WorkflowCatalog(bundles.Current.Select(b => WorkflowLoader.Load(b, Path.Combine(folder, b.Code))));
+        _catalog = new WorkflowCatalog(bundles.Workflows);
         _host = host;
         _time = time;
         _dbOptions = dbOptions;
