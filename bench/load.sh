@@ -22,4 +22,6 @@ ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$key Security__LookupKey=$loo
 api_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}'), API and load generator on the same machine"
-dotnet bench/Approval.Load/bin/Release/net10.0/Approval.Load.dll --url "http://127.0.0.1:$port" --signing-key "$key" "$@"
+pg_pid=$(head -n 1 "$APPROVAL_PG_DIR/data/postmaster.pid")
+dotnet bench/Approval.Load/bin/Release/net10.0/Approval.Load.dll --url "http://127.0.0.1:$port" --signing-key "$key" \
+  --api-pid "$api_pid" --pg-pid "$pg_pid" "$@"
