@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP load test on PostgreSQL: starts a private PostgreSQL and the API (Release) on loopback, then measures
 # submissions/s, decisions/s and inbox latency with --stored applications in the database.
-#   bench/load.sh [--clients 32] [--submissions 5000] [--decisions 5000] [--stored 100000] [--inbox-reads 2000]
+#   bench/load.sh [--clients 32] [--submissions 5000] [--decisions 5000] [--stored 100000] [--inbox-reads 2000] [--seed-sql true]
+# --seed-sql true tops the store up to --stored by copying one HTTP-made application inside PostgreSQL (bench/Approval.Load/SqlSeed.cs)
+# instead of submitting the rest over HTTP.
 # The API and the load generator share this machine's cores; the figures say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +26,4 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/n
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}'), API and load generator on the same machine"
 pg_pid=$(head -n 1 "$APPROVAL_PG_DIR/data/postmaster.pid")
 dotnet bench/Approval.Load/bin/Release/net10.0/Approval.Load.dll --url "http://127.0.0.1:$port" --signing-key "$key" \
-  --api-pid "$api_pid" --pg-pid "$pg_pid" "$@"
+  --api-pid "$api_pid" --pg-pid "$pg_pid" --postgres "$APPROVAL_TEST_POSTGRES;Database=approval_load" "$@"

@@ -60,7 +60,9 @@ var decide = await Phase.Run("decisions (A4 approve)", options.Clients, Math.Min
 if (options.Stored > 0)
 {
     var missing = Math.Max(0, options.Stored - options.Submissions);
-    if (missing > 0)
+    if (missing > 0 && options.SeedSql)
+        await SqlSeed.RunAsync(options.Postgres ?? throw new ArgumentException("--seed-sql needs --postgres <connection string>"), missing);
+    else if (missing > 0)
         await Phase.Run($"seeding {missing:N0} more applications", options.Clients, missing, async () =>
         {
             var n = Interlocked.Increment(ref sequence);
@@ -186,7 +188,7 @@ static class Phase
 }
 
 sealed record Args(string Url, string SigningKey, int Clients, int Submissions, int Decisions, int Stored, int InboxReads, int SequenceStart,
-    int ApiPid, int PgPid)
+    int ApiPid, int PgPid, bool SeedSql, string? Postgres)
 {
     public static Args Parse(string[] args)
     {
@@ -197,6 +199,7 @@ sealed record Args(string Url, string SigningKey, int Clients, int Submissions, 
             map.GetValueOrDefault("url") ?? "http://127.0.0.1:5090",
             map.GetValueOrDefault("signing-key") ?? Environment.GetEnvironmentVariable("Auth__SigningKey") ?? throw new ArgumentException("--signing-key"),
             Int("clients", 32), Int("submissions", 5000), Int("decisions", 5000), Int("stored", 0), Int("inbox-reads", 2000),
-            Int("sequence-start", 0), Int("api-pid", 0), Int("pg-pid", 0));
+            Int("sequence-start", 0), Int("api-pid", 0), Int("pg-pid", 0),
+            map.GetValueOrDefault("seed-sql") is "true" or "1", map.GetValueOrDefault("postgres"));
     }
 }
