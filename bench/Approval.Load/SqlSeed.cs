@@ -4,7 +4,7 @@ using Npgsql;
 /// <summary>
 /// <c>--seed-sql true</c>: tops the store up with copies of one application made over HTTP, inside PostgreSQL, instead of
 /// submitting them one by one (100,000 HTTP submissions take many minutes here). The template is the newest application whose
-/// workflow was never resumed (every item's first task still open); each copy gets new ids for the application, instance,
+/// workflow was resumed least often (preferably never: every item's first task still open); each copy gets new ids for the application, instance,
 /// tasks, timers and history rows (items are keyed by instance), a unique receipt number, no idempotency key, and creation
 /// times shifted by its sequence number in milliseconds, so the inbox sorts them as distinct submissions of the same day.
 /// Rows are copied column by column through <c>jsonb_populate_record</c>, so the copy follows the schema. The audit line and
@@ -24,12 +24,15 @@ static class SqlSeed
             await command.ExecuteNonQueryAsync();
         }
         await Exec($"""
-            CREATE TEMP TABLE seed_template AS SELECT id FROM workflow_instances WHERE version = 1 ORDER BY created_at DESC, id LIMIT 1;
+            CREATE TEMP TABLE seed_template AS SELECT id FROM workflow_instances ORDER BY version, created_at DESC, id LIMIT 1;
             CREATE TEMP TABLE seed_map AS SELECT n, gen_random_uuid() AS id FROM generate_series(1, {count}) AS n;
             CREATE TEMP TABLE seed_tasks AS SELECT m.n, t.id AS old_id, gen_random_uuid() AS id
               FROM seed_map m CROSS JOIN workflow_tasks t WHERE t.instance_id = (SELECT id FROM seed_template);
             CREATE INDEX ON seed_tasks (n, old_id);
+            ANALYZE seed_template; ANALYZE seed_map; ANALYZE seed_tasks;
             """);
+        await using (var check = new NpgsqlCommand("SELECT count(*) FROM seed_template", connection))
+            if ((long)(await check.ExecuteScalarAsync())! == 0) throw new InvalidOperationException("--seed-sql: no application to copy (submit some first)");
         await Exec("""
             BEGIN;
             INSERT INTO applications SELECT (jsonb_populate_record(NULL::applications, to_jsonb(a) || jsonb_build_object(
