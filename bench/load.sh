@@ -18,7 +18,7 @@ trap cleanup EXIT
 pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$APPROVAL_TEST_POSTGRES")
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -qc "CREATE DATABASE approval_load" >/dev/null
 ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$key Security__LookupKey=$lookup \
-  Database__Provider=PostgreSql ConnectionStrings__Approval="$APPROVAL_TEST_POSTGRES;Database=approval_load;Maximum Pool Size=64" \
+  Database__Provider=PostgreSql ConnectionStrings__Approval="$APPROVAL_TEST_POSTGRES;Database=approval_load;Maximum Pool Size=64;No Reset On Close=true;Max Auto Prepare=64" \
   Logging__LogLevel__Default=Warning \
   dotnet Approval.Api/bin/Release/net10.0/Approval.Api.dll --urls "http://127.0.0.1:$port" >/tmp/approval-load-api.log 2>&1 &
 api_pid=$!
