@@ -169,7 +169,7 @@ public static class ApplicationEndpoints
         var definition = await engine.DefinitionAsync(db, catalog, bundle.Code, bundle.Version, ct)
                          ?? throw new InvalidOperationException($"bundle {bundle.Code} has no workflow");
         var factsJson = facts.GetRawText();
-        var assessmentJson = JsonSerializer.Serialize(assessment, JsonDefaults.Apply(new JsonSerializerOptions()));
+        var assessmentJson = JsonSerializer.Serialize(assessment, JsonDefaults.Options);
         for (var attempt = 0; ; attempt++)
         {
             var now = clock.GetUtcNow();
@@ -177,7 +177,7 @@ public static class ApplicationEndpoints
             var id = Guid.CreateVersion7(now);
             var receipt = await ReceiptNumbers.NextAsync(db, today, ct);
             var response = new SubmissionResponse(id, receipt, bundle.Code, bundle.Version, channel!, now, started, assessment, toUpload);
-            var receiptJson = JsonSerializer.Serialize(response, JsonDefaults.Apply(new JsonSerializerOptions()));
+            var receiptJson = JsonSerializer.Serialize(response, JsonDefaults.Options);
             db.Applications.Add(new Application
             {
                 Id = id, ReceiptNumber = receipt, BundleCode = bundle.Code, BundleVersion = bundle.Version, Channel = channel!,

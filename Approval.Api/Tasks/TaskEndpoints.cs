@@ -7,6 +7,7 @@ using Approval.Api.Data;
 using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Approval.Api.Workflows;
+using Approval.Workflows.Definitions;
 using Approval.Workflows.Persistence;
 using Approval.Workflows.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -108,19 +109,31 @@ public static class TaskEndpoints
         var withComplaints = kind is null or ComplaintKind;
         if (kind is not null) tasks = kind == ComplaintKind ? tasks.Where(_ => false) : tasks;
 
-        var total = await tasks.CountAsync(ct) + (withComplaints ? await complaints.CountAsync(ct) : 0);
-        // Each source sorted and cut at page × size in SQL; the merge of the two picks the page.
-        var workflowRows = await Sorted(tasks, sort).Take(take).ToListAsync(ct);
-        var complaintRows = withComplaints ? await SortedComplaints(complaints, sort).Take(take).ToListAsync(ct) : [];
-        var merged = workflowRows.Select(Row.Of).Concat(complaintRows.Select(Row.Of));
-        merged = sort switch
+        var nullsLast = db.Database.IsNpgsql();
+        var taskTotal = await tasks.CountAsync(ct);
+        var complaintTotal = withComplaints ? await complaints.CountAsync(ct) : 0;
+        var total = taskTotal + complaintTotal;
+        List<Row> rows;
+        if (complaintTotal == 0)
         {
-            "dueDate" => merged.OrderBy(r => r.DueDate ?? DateOnly.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
-            "-dueDate" => merged.OrderByDescending(r => r.DueDate ?? DateOnly.MinValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
-            "createdAt" => merged.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
-            _ => merged.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
-        };
-        var rows = merged.Skip((p - 1) * size).Take(size).ToList();
+            // One source: the page is cut in SQL, and with the default sort an index on (department, status, due_date, created_at, id) serves it.
+            rows = (await Columns(Sorted(tasks, sort, nullsLast)).Skip((p - 1) * size).Take(size).ToListAsync(ct)).Select(Row.Of).ToList();
+        }
+        else
+        {
+            // Each source sorted and cut at page × size in SQL; the merge of the two picks the page.
+            var workflowRows = await Columns(Sorted(tasks, sort, nullsLast)).Take(take).ToListAsync(ct);
+            var complaintRows = await SortedComplaints(complaints, sort).Take(take).ToListAsync(ct);
+            var merged = workflowRows.Select(Row.Of).Concat(complaintRows.Select(Row.Of));
+            merged = sort switch
+            {
+                "dueDate" => merged.OrderBy(r => r.DueDate ?? DateOnly.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+                "-dueDate" => merged.OrderByDescending(r => r.DueDate ?? DateOnly.MinValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
+                "createdAt" => merged.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
+                _ => merged.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
+            };
+            rows = merged.Skip((p - 1) * size).Take(size).ToList();
+        }
         var ids = rows.Select(r => r.ApplicationId).Distinct().ToList();
         var applications = await db.Applications.AsNoTracking().Where(a => ids.Contains(a.Id))
             .Select(a => new { a.Id, a.ReceiptNumber, a.BundleCode, a.FactsJson }).ToDictionaryAsync(a => a.Id, ct);
@@ -132,9 +145,19 @@ public static class TaskEndpoints
         return TypedResults.Ok(new TaskPage(items, p, size, total));
     }
 
-    private static IQueryable<HumanTask> Sorted(IQueryable<HumanTask> q, string sort) => sort switch
+    /// <summary>Only the columns a task row shows (no decision text or outputs).</summary>
+    private static IQueryable<HumanTask> Columns(IQueryable<HumanTask> q) => q.Select(t => new HumanTask
     {
-        // waiting tasks have no due date yet: they come last
+        Id = t.Id, InstanceId = t.InstanceId, ItemCode = t.ItemCode, Department = t.Department, Kind = t.Kind, Status = t.Status,
+        DueDate = t.DueDate, AllowedActions = t.AllowedActions, WaitingFor = t.WaitingFor, CreatedAt = t.CreatedAt,
+    });
+
+    /// <summary>Waiting tasks have no due date yet: they come last. PostgreSQL sorts NULLs last in ascending order already, so
+    /// there the due-date sort needs no <c>due_date IS NULL</c> term and can read the (department, status, due_date, created_at, id)
+    /// index in order; SQLite sorts NULLs first and needs the term.</summary>
+    private static IQueryable<HumanTask> Sorted(IQueryable<HumanTask> q, string sort, bool nullsLast) => sort switch
+    {
+        "dueDate" when nullsLast => q.OrderBy(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
         "dueDate" => q.OrderBy(t => t.DueDate == null).ThenBy(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
         "-dueDate" => q.OrderBy(t => t.DueDate == null).ThenByDescending(t => t.DueDate).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id),
         "createdAt" => q.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
@@ -187,9 +210,21 @@ public static class TaskEndpoints
                 [], complaint.Status == ComplaintStatus.Done ? "resolve" : null, complaint.Resolution, [], null, complaint.ResolvedBy,
                 complaint.ResolvedAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, null, $"rating {complaint.Score}: {complaint.Comment}");
         }
-        var application = await db.Applications.AsNoTracking().FirstAsync(a => a.Id == task.InstanceId, ct);
+        var application = await ApplicationOfAsync(db, task.InstanceId, ct);
         var item = task.ItemCode is null ? null : await db.WorkflowItems.AsNoTracking().FirstOrDefaultAsync(i => i.InstanceId == task.InstanceId && i.Code == task.ItemCode, ct);
         var definition = await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct);
+        return DetailOf(task, item, application, definition);
+    }
+
+    /// <summary>What a task's page shows of its application (not the assessment, receipt or result).</summary>
+    private sealed record TaskApplication(string ReceiptNumber, string BundleCode, string BundleVersion, string ApplicantHash, string FactsJson);
+
+    private static Task<TaskApplication> ApplicationOfAsync(ApprovalDb db, Guid id, CancellationToken ct) =>
+        db.Applications.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new TaskApplication(a.ReceiptNumber, a.BundleCode, a.BundleVersion, a.ApplicantHash, a.FactsJson)).FirstAsync(ct);
+
+    private static TaskDetailDto DetailOf(HumanTask task, WorkflowItem? item, TaskApplication application, WorkflowDefinition? definition)
+    {
         var outputs = task.ItemCode is not null && definition?.Item(task.ItemCode)?.Step(task.StepId) is Approval.Workflows.Activities.HumanTaskActivity step
             ? step.Outputs : [];
         var bundle = definition?.Bundle;
@@ -247,8 +282,8 @@ public static class TaskEndpoints
             return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
         }
 
-        var application = await db.Applications.AsNoTracking().FirstAsync(a => a.Id == task!.InstanceId, ct);
-        await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct);
+        var application = await ApplicationOfAsync(db, task!.InstanceId, ct);
+        var definition = await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct);
         db.Audit(user, clock, "task.decide", $"tasks/{taskId}", application.ApplicantHash, $"{task!.ItemCode ?? "acceptance"} {task.Kind}: {action}");
         WorkflowResult result;
         try
@@ -263,7 +298,11 @@ public static class TaskEndpoints
             return refusal.Kind == RefusalKind.InvalidDecision
                 ? Problems.Validation(new Dictionary<string, string[]> { [refusal.Reason.StartsWith("output", StringComparison.Ordinal) ? "outputs" : "action"] = [refusal.Reason] })
                 : ApplicationEndpoints.Refused(refusal);
-        return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
+        // The runtime's rows stay tracked after its SaveChanges, exactly as saved: answer from them instead of reading them again.
+        var decided = db.WorkflowTasks.Local.FirstOrDefault(t => t.Id == taskId);
+        if (decided is null) return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
+        var item = decided.ItemCode is null ? null : db.WorkflowItems.Local.FirstOrDefault(i => i.InstanceId == decided.InstanceId && i.Code == decided.ItemCode);
+        return TypedResults.Ok(DetailOf(decided, item, application, definition));
     }
 
     /// <summary>What a decision records, by task kind: checked before the runtime sees it.</summary>

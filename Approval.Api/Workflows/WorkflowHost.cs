@@ -134,7 +134,7 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
             var instance = adb.WorkflowInstances.Local.FirstOrDefault(i => i.Id == e.InstanceId)
                            ?? await adb.WorkflowInstances.Include(i => i.Items).FirstAsync(i => i.Id == e.InstanceId, ct);
             var combined = await CombinedResultBuilder.BuildAsync(this, adb, application, instance, clock, ct);
-            application.CombinedResultJson = JsonSerializer.Serialize(combined, JsonDefaults.Apply(new JsonSerializerOptions()));
+            application.CombinedResultJson = JsonSerializer.Serialize(combined, JsonDefaults.Options);
             application.Status = ApplicationStatus.ResultIssued;
             application.Version++;
         }

@@ -64,7 +64,9 @@ public static class WorkflowModel
             e.Property(x => x.DecidedAt).HasConversion(OptionalInstant);
             e.Ignore(x => x.Actions);
             e.Ignore(x => x.ActionsNow);
-            e.HasIndex(x => new { x.Department, x.Status });
+            // department inboxes: filtered by department and status, sorted by due date or creation (the index returns pages in order)
+            e.HasIndex(x => new { x.Department, x.Status, x.DueDate, x.CreatedAt, x.Id });
+            e.HasIndex(x => new { x.Department, x.Status, x.CreatedAt, x.Id });
             e.HasIndex(x => x.InstanceId);
         });
         modelBuilder.Entity<WorkflowTimer>(e =>

@@ -57,10 +57,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
     public Task<WorkflowResult> ResumeAsync(DbContext db, Guid taskId, TaskDecision decision, string actor, CancellationToken ct = default) =>
         WithRetryAsync(db, async () =>
         {
-            var task = await db.Set<HumanTask>().AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, ct);
-            if (task is null) return WorkflowResult.Refuse(RefusalKind.NotFound, $"task {taskId} does not exist");
-            var run = await LoadAsync(db, task.InstanceId, actor, ct);
-            task = run.Tasks.Single(t => t.Id == taskId);
+            // the instance is found through the task in the same query
+            var instanceOfTask = db.Set<HumanTask>().Where(t => t.Id == taskId).Select(t => t.InstanceId);
+            var run = await TryLoadAsync(db, i => instanceOfTask.Contains(i.Id), actor, ct);
+            var task = run?.Tasks.SingleOrDefault(t => t.Id == taskId);
+            if (run is null || task is null) return WorkflowResult.Refuse(RefusalKind.NotFound, $"task {taskId} does not exist");
             var refusal = Check(run, task, decision);
             if (refusal is not null) return refusal;
 
@@ -248,10 +249,14 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
     private async Task<WorkflowExecution> LoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct) =>
         await TryLoadAsync(db, instanceId, actor, ct) ?? throw new InvalidOperationException($"instance {instanceId} does not exist");
 
-    private async Task<WorkflowExecution?> TryLoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct)
+    private Task<WorkflowExecution?> TryLoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct) =>
+        TryLoadAsync(db, i => i.Id == instanceId, actor, ct);
+
+    private async Task<WorkflowExecution?> TryLoadAsync(DbContext db, System.Linq.Expressions.Expression<Func<WorkflowInstance, bool>> which, string actor, CancellationToken ct)
     {
-        var instance = await db.Set<WorkflowInstance>().Include(i => i.Items).SingleOrDefaultAsync(i => i.Id == instanceId, ct);
+        var instance = await db.Set<WorkflowInstance>().Include(i => i.Items).SingleOrDefaultAsync(which, ct);
         if (instance is null) return null;
+        var instanceId = instance.Id;
         var definition = catalog.Find(instance.BundleCode, instance.DefinitionVersion)
                          ?? throw new InvalidOperationException($"workflow {instance.BundleCode} version {instance.DefinitionVersion} is not loaded");
         var tasks = await db.Set<HumanTask>().Where(t => t.InstanceId == instanceId).ToListAsync(ct);

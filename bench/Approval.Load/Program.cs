@@ -24,6 +24,7 @@ var sequence = options.SequenceStart;
 Console.WriteLine($"target {options.Url}, {options.Clients} concurrent clients, {Environment.ProcessorCount} cores on this machine");
 
 // 1. submissions: bundle A at the window (accepted on the spot; every item's first task opens)
+Phase.Cpu = new CpuMeter(options.ApiPid, options.PgPid);
 var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, options.Submissions, async () =>
 {
     var n = Interlocked.Increment(ref sequence);
@@ -59,7 +60,9 @@ var decide = await Phase.Run("decisions (A4 approve)", options.Clients, Math.Min
 if (options.Stored > 0)
 {
     var missing = Math.Max(0, options.Stored - options.Submissions);
-    if (missing > 0)
+    if (missing > 0 && options.SeedSql)
+        await SqlSeed.RunAsync(options.Postgres ?? throw new ArgumentException("--seed-sql needs --postgres <connection string>"), missing);
+    else if (missing > 0)
         await Phase.Run($"seeding {missing:N0} more applications", options.Clients, missing, async () =>
         {
             var n = Interlocked.Increment(ref sequence);
@@ -80,8 +83,8 @@ var inbox = await Phase.Run("inbox (civil-affairs, open, 20 per page)", Math.Max
 });
 
 Console.WriteLine();
-Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms |");
-Console.WriteLine("|---|---|---|---|---|---|");
+Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms | API CPU ms/op | PostgreSQL CPU ms/op |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var r in new[] { submit, decide, inbox }) Console.WriteLine(r.Row());
 return submit.Failed + decide.Failed + inbox.Failed == 0 ? 0 : 1;
 
@@ -110,15 +113,54 @@ StringContent Body(int n)
     return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 }
 
-sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99)
+sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99, double ApiCpuMs, double PgCpuMs)
 {
-    public string Row() => $"| {Name} | {Operations:N0} | {Failed:N0} | {Operations / Elapsed.TotalSeconds:N0} | {P50:N1} | {P99:N1} |";
+    public string Row() => $"| {Name} | {Operations:N0} | {Failed:N0} | {Operations / Elapsed.TotalSeconds:N0} | {P50:N1} | {P99:N1} | {Per(ApiCpuMs)} | {Per(PgCpuMs)} |";
+
+    private string Per(double ms) => ms < 0 || Operations == 0 ? "–" : (ms / Operations).ToString("N2");
+}
+
+/// <summary>CPU seconds used by the API process and the PostgreSQL server (postmaster, its live backends and the children it
+/// reaped), read from /proc. Unlike throughput, CPU per operation barely moves when other work shares the machine.</summary>
+sealed class CpuMeter(int apiPid, int pgPid)
+{
+    private static readonly double Tick = 100.0; // USER_HZ on Linux
+
+    public (double Api, double Pg) Read() => (apiPid > 0 ? Own(apiPid) : -1, pgPid > 0 ? Postgres() : -1);
+
+    private double Postgres()
+    {
+        var total = Own(pgPid, withReapedChildren: true);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != pgPid && Stat(pid) is { } f && f[1] == pgPid.ToString())
+                total += (long.Parse(f[11]) + long.Parse(f[12])) / Tick;
+        return total;
+    }
+
+    private static double Own(int pid, bool withReapedChildren = false) => Stat(pid) is { } f
+        ? (long.Parse(f[11]) + long.Parse(f[12]) + (withReapedChildren ? long.Parse(f[13]) + long.Parse(f[14]) : 0)) / Tick
+        : 0;
+
+    /// <summary>Fields of /proc/pid/stat after the command name: [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime.</summary>
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
 }
 
 static class Phase
 {
+    public static CpuMeter Cpu { get; set; } = new(0, 0);
+
     public static async Task<PhaseResult> Run(string name, int clients, int operations, Func<Task<bool>> operation, bool quiet = false)
     {
+        var cpuBefore = Cpu.Read();
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var next = 0;
@@ -135,15 +177,18 @@ static class Phase
             }
         }));
         clock.Stop();
+        var cpuAfter = Cpu.Read();
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        var result = new PhaseResult(name, sorted.Length, failed, clock.Elapsed, P(0.50), P(0.99));
+        var result = new PhaseResult(name, sorted.Length, failed, clock.Elapsed, P(0.50), P(0.99),
+            cpuBefore.Api < 0 ? -1 : (cpuAfter.Api - cpuBefore.Api) * 1000, cpuBefore.Pg < 0 ? -1 : (cpuAfter.Pg - cpuBefore.Pg) * 1000);
         if (!quiet || failed > 0) Console.WriteLine($"{name}: {result.Operations:N0} in {clock.Elapsed.TotalSeconds:N1} s, {failed} failed");
         return result;
     }
 }
 
-sealed record Args(string Url, string SigningKey, int Clients, int Submissions, int Decisions, int Stored, int InboxReads, int SequenceStart)
+sealed record Args(string Url, string SigningKey, int Clients, int Submissions, int Decisions, int Stored, int InboxReads, int SequenceStart,
+    int ApiPid, int PgPid, bool SeedSql, string? Postgres)
 {
     public static Args Parse(string[] args)
     {
@@ -154,6 +199,7 @@ sealed record Args(string Url, string SigningKey, int Clients, int Submissions, 
             map.GetValueOrDefault("url") ?? "http://127.0.0.1:5090",
             map.GetValueOrDefault("signing-key") ?? Environment.GetEnvironmentVariable("Auth__SigningKey") ?? throw new ArgumentException("--signing-key"),
             Int("clients", 32), Int("submissions", 5000), Int("decisions", 5000), Int("stored", 0), Int("inbox-reads", 2000),
-            Int("sequence-start", 0));
+            Int("sequence-start", 0), Int("api-pid", 0), Int("pg-pid", 0),
+            map.GetValueOrDefault("seed-sql") is "true" or "1", map.GetValueOrDefault("postgres"));
     }
 }
