@@ -25,7 +25,18 @@ public sealed record TaskDto(
     Guid Id, Guid ApplicationId, string ReceiptNumber, string BundleCode, string? ItemCode, string Department, string Kind, string Status,
     DateOnly? DueDate, IReadOnlyList<string> Actions, IReadOnlyList<string> WaitingFor, DateTimeOffset CreatedAt, JsonElement Application);
 
-public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSize, int Total);
+/// <summary>
+/// A page of a department's inbox. <c>total</c> is exact up to <c>Tasks:TotalCap</c> (default 10,000) matching tasks;
+/// beyond that it is the cap and <c>totalIsCapped</c> is true (counting hundreds of thousands of rows on every page
+/// view would cost more than the page itself) — page on until a page comes back short.
+/// </summary>
+public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSize, int Total, bool TotalIsCapped);
+
+/// <summary>Configuration section <c>Tasks</c>.</summary>
+public sealed class InboxOptions
+{
+    public int TotalCap { get; set; } = 10_000;
+}
 
 /// <summary>A task with its decision (when done), the item's state and the outputs it may record.</summary>
 public sealed record TaskDetailDto(TaskDto Task, IReadOnlyList<string> Outputs, string? Action, string? Reason, IReadOnlyList<string> Materials,
@@ -81,7 +92,7 @@ public static class TaskEndpoints
 
     // ---------------------------------------------------------------- inbox
 
-    public static async Task<Results<Ok<TaskPage>, ValidationProblem, ProblemHttpResult>> ListTasks(ClaimsPrincipal user, ApprovalDb db,
+    public static async Task<Results<Ok<TaskPage>, ValidationProblem, ProblemHttpResult>> ListTasks(ClaimsPrincipal user, ApprovalDb db, InboxOptions inbox,
         string? department, string? status, string? kind, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -110,9 +121,11 @@ public static class TaskEndpoints
         if (kind is not null) tasks = kind == ComplaintKind ? tasks.Where(_ => false) : tasks;
 
         var nullsLast = db.Database.IsNpgsql();
-        var taskTotal = await tasks.CountAsync(ct);
-        var complaintTotal = withComplaints ? await complaints.CountAsync(ct) : 0;
-        var total = taskTotal + complaintTotal;
+        var cap = inbox.TotalCap;
+        var taskTotal = await tasks.Take(cap + 1).CountAsync(ct);
+        var complaintTotal = withComplaints ? await complaints.Take(cap + 1).CountAsync(ct) : 0;
+        var capped = taskTotal + complaintTotal > cap;
+        var total = Math.Min(cap, taskTotal + complaintTotal);
         List<Row> rows;
         if (complaintTotal == 0)
         {
@@ -142,7 +155,7 @@ public static class TaskEndpoints
             var a = applications[r.ApplicationId];
             return r.ToDto(a.ReceiptNumber, a.BundleCode, DepartmentView.Project(a.FactsJson, r.Department));
         }).ToList();
-        return TypedResults.Ok(new TaskPage(items, p, size, total));
+        return TypedResults.Ok(new TaskPage(items, p, size, total, capped));
     }
 
     /// <summary>Only the columns a task row shows (no decision text or outputs).</summary>

@@ -13,6 +13,7 @@ public static class WorkflowSetup
     {
         builder.Services.AddSingleton(builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Materials").Get<MaterialOptions>() ?? new MaterialOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Tasks").Get<Tasks.InboxOptions>() ?? new Tasks.InboxOptions());
         builder.Services.AddSingleton<WorkflowHost>();
         builder.Services.AddSingleton<IWorkflowHost>(sp => sp.GetRequiredService<WorkflowHost>());
         builder.Services.AddSingleton<WorkflowEngine>();

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Approval.Api.Security;
+using Approval.Tests.Support;
+
+namespace Approval.Tests.Applications;
+
+/// <summary>A department's inbox (GET /api/tasks): scope, paging, the capped total and what a department may see.</summary>
+public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
+{
+    private static int _people;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiFactory, Task> Seeded = new();
+
+    /// <summary>Three bundle-A applications at the window, once per fixture (each opens A2 and A3 pre-reviews for civil-affairs).</summary>
+    public Task InitializeAsync()
+    {
+        lock (Seeded) return Seeded.GetValue(api, _ => SeedAsync());
+    }
+
+    private async Task SeedAsync()
+    {
+        var clerk = api.ClientAs(Roles.Clerk);
+        for (var i = 0; i < 3; i++)
+        {
+            var facts = SampleFacts.DisabilityApplicant(TestIds.Person(new DateOnly(1970, 1, 1).AddDays(Interlocked.Increment(ref _people)), 9));
+            var body = new System.Text.Json.Nodes.JsonObject { ["bundleCode"] = "disability-assistance", ["channel"] = "window", ["facts"] = facts };
+            var response = await clerk.PostAsync("/api/applications", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<JsonElement> Inbox(string department, string query)
+    {
+        var response = await api.ClientAs(Roles.Reviewer, department).GetAsync($"/api/tasks?department={department}&{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task ListTasks_MoreMatchesThanTheCap_ReportsTheCapAndSaysSo()
+    {
+        var page = await Inbox("civil-affairs", "status=open&pageSize=2");
+
+        Assert.Equal(3, page.GetProperty("total").GetInt32());
+        Assert.True(page.GetProperty("totalIsCapped").GetBoolean());
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ListTasks_FewerMatchesThanTheCap_ReportsTheExactTotal()
+    {
+        var page = await Inbox("medical-security", "status=open&pageSize=2&kind=review");
+
+        Assert.Equal(3, page.GetProperty("total").GetInt32());
+        Assert.False(page.GetProperty("totalIsCapped").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ListTasks_PagesSortedByDueDate_DoNotOverlap()
+    {
+        var first = await Inbox("civil-affairs", "status=open&sort=dueDate&page=1&pageSize=2");
+        var second = await Inbox("civil-affairs", "status=open&sort=dueDate&page=2&pageSize=2");
+
+        var ids = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray())
+            .Select(t => t.GetProperty("id").GetString()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var due = first.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("dueDate").GetString()).ToList();
+        Assert.Equal(due.Order(StringComparer.Ordinal), due);
+    }
+
+    [Fact]
+    public async Task ListTasks_MedicalSecurity_SeesHouseholdButNotDisabilityOrPension()
+    {
+        var page = await Inbox("medical-security", "status=open");
+
+        var view = page.GetProperty("items")[0].GetProperty("application");
+        Assert.True(view.TryGetProperty("household", out _));
+        Assert.False(view.TryGetProperty("disability", out _));
+        Assert.False(view.TryGetProperty("pension", out _));
+        Assert.Contains("*", view.GetProperty("applicant").GetProperty("idNumber").GetString());
+    }
+
+    [Fact]
+    public async Task ListTasks_ReviewerOfAnotherDepartment_Is403()
+    {
+        var response = await api.ClientAs(Roles.Reviewer, "hrss").GetAsync("/api/tasks?department=civil-affairs");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("pageSize=101", "pageSize")]
+    [InlineData("page=0", "page")]
+    [InlineData("status=sleeping", "status")]
+    [InlineData("sort=colour", "sort")]
+    public async Task ListTasks_BadQuery_Is400NamingTheParameter(string query, string field)
+    {
+        var response = await api.ClientAs(Roles.Reviewer, "dpf").GetAsync($"/api/tasks?department=dpf&{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+}
+
+public sealed class CappedSqliteApi : SqliteApi
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Tasks:TotalCap", "3"), new("Workflows:RunTimers", "false")];
+}
+
+public sealed class CappedPostgresApi : PostgresApi
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Tasks:TotalCap", "3"), new("Workflows:RunTimers", "false")];
+}
+
+public sealed class InboxSqliteTests(CappedSqliteApi api) : InboxTests(api), IClassFixture<CappedSqliteApi>;
+
+public sealed class InboxPostgresTests(CappedPostgresApi api) : InboxTests(api), IClassFixture<CappedPostgresApi>;
