@@ -10,10 +10,13 @@ namespace Approval.Api.Data;
 
 /// <summary>
 /// The service's database. Table and column names are snake_case and column types are portable
-/// (SQLite, PostgreSQL, later SQL Server): JSON is stored as text, times as UTC instants.
+/// (SQLite, PostgreSQL, later SQL Server): JSON is stored as text, times as UTC instants. With a
+/// <see cref="FieldProtector"/> that has a key, the personal-data columns are encrypted at rest.
 /// </summary>
-public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext(options)
+public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtector? protector = null) : DbContext(options)
 {
+    internal FieldProtector Protector { get; } = protector ?? FieldProtector.None;
+
     public DbSet<BundleVersion> BundleVersions => Set<BundleVersion>();
     public DbSet<SharedRecord> SharedRecords => Set<SharedRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
@@ -142,7 +145,19 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
 
         // The runtime's tables and columns are snake_case already; ApplySnakeCase only normalises their key/index names.
         model.ApplyWorkflowModel();
+        ProtectPersonalData(model);
         ApplySnakeCase(model);
+    }
+
+    private void ProtectPersonalData(ModelBuilder model)
+    {
+        if (!Protector.Enabled) return;
+        var p = Protector;
+        var converter = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<string, string>(v => p.Protect(v), v => p.Unprotect(v));
+        model.Entity<Application>().Property(a => a.FactsJson).HasConversion(converter);
+        model.Entity<Application>().Property(a => a.AssessmentJson).HasConversion(converter);
+        model.Entity<Application>().Property(a => a.ReceiptJson).HasConversion(converter);
+        model.Entity<WorkflowInstance>().Property(i => i.FactsJson).HasConversion(converter);
     }
 
     private static void ApplySnakeCase(ModelBuilder model)

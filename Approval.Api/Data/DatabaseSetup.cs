@@ -1,4 +1,6 @@
+using Approval.Api.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Approval.Api.Data;
@@ -52,7 +54,8 @@ public static class DatabaseSetup
             DatabaseProvider.PostgreSql => db.UseNpgsql(connection),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
-        return db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return db.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>()
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     /// <summary>The CREATE script EF would emit for the current model: the starting point for a new migration in <c>db/</c>.</summary>

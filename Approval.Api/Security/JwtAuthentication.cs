@@ -96,6 +96,7 @@ public static class SecuritySetup
         personal.Check();
         builder.Services.AddSingleton(auth);
         builder.Services.AddSingleton(new PersonalData(personal));
+        builder.Services.AddSingleton(FieldProtector.FromConfiguration(builder.Configuration["Security:DataKey"]));
         builder.Services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

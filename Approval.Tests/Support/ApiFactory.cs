@@ -32,7 +32,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public ApprovalDb NewDb()
     {
         var options = DatabaseSetup.Configure(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ApprovalDb>(), Provider, ConnectionString).Options;
-        return new ApprovalDb((Microsoft.EntityFrameworkCore.DbContextOptions<ApprovalDb>)options);
+        return new ApprovalDb((Microsoft.EntityFrameworkCore.DbContextOptions<ApprovalDb>)options, Service<FieldProtector>());
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
