@@ -88,6 +88,15 @@ public static class ApplicationEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        group.MapPost("/{id:guid}/objections", Object)
+            .WithName("RecordObjection")
+            .WithSummary("Record an objection raised during an item's public notice (公示异议), e.g. A1's 5-working-day notice")
+            .WithDescription("Body `{ \"itemCode\": \"A1\", \"text\": \"…\" }`. Staff only: a clerk who received it, a reviewer of the item's department, or an administrator. The objection is kept in the timeline and counted on the item for the deciding department. Item not in a public notice → `409`.")
+            .Accepts<ObjectionRequestExample>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         group.MapPost("/{id:guid}/rating", Rate)
             .WithName("RateApplication")
             .WithSummary("Rate the service 1–5 (好差评) once the combined result is issued; 1–2 opens a complaint task for the service hall")
@@ -324,6 +333,38 @@ public static class ApplicationEndpoints
         return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
     }
 
+    public static async Task<Results<Ok<ApplicationDto>, ValidationProblem, ProblemHttpResult>> Object(Guid id, HttpRequest request,
+        ClaimsPrincipal user, ApprovalDb db, BundleCatalog catalog, WorkflowEngine engine, IMapper mapper, TimeProvider clock, CancellationToken ct)
+    {
+        var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (application is null) return NotFound(id);
+        var body = await RequestBody.ReadJsonAsync(request, ct);
+        if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
+        using var document = body.Document!;
+        var root = document.RootElement;
+        var errors = RequestBody.AllowOnly(root, "itemCode", "text");
+        var itemCode = RequestBody.String(root, "itemCode", errors);
+        var text = RequestBody.String(root, "text", errors);
+        if (text is not null && string.IsNullOrWhiteSpace(text)) errors["text"] = ["must not be empty"];
+        if (text is { Length: > 1000 }) errors["text"] = ["must have at most 1000 characters"];
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var bundle = (await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct))?.Bundle;
+        var department = bundle?.Item(itemCode!)?.Department;
+        var allowed = ApplicationAccess.Role(user) switch
+        {
+            Roles.Clerk or Roles.Admin => true,
+            Roles.Reviewer => department is not null && ApplicationAccess.Department(user) == department,
+            _ => false,
+        };
+        if (!allowed) return Forbidden();
+
+        db.Audit(user, clock, "application.objection", $"applications/{id}", application.ApplicantHash, $"{itemCode}: {text!.Length} characters");
+        var result = await engine.Runtime.RecordObjectionAsync(db, id, itemCode!, text, ApplicationAccess.Actor(user), ct);
+        if (result.Refusal is { } refusal) return Refused(refusal);
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner: false, ct));
+    }
+
     public static async Task<Results<Ok<RatingDto>, ValidationProblem, ProblemHttpResult>> Rate(Guid id, HttpRequest request,
         ClaimsPrincipal user, ApprovalDb db, WorkflowEngine engine, PersonalData personal, TimeProvider clock, CancellationToken ct)
     {
@@ -445,5 +486,8 @@ public sealed record SubmissionRequestExample(string BundleCode, string Channel,
 public sealed record SupplementRequestExample(string? ItemCode, IReadOnlyList<string> Materials);
 
 public sealed record WithdrawalRequestExample(string? ItemCode, string Reason);
+
+/// <summary>An objection raised during a public notice.</summary>
+public sealed record ObjectionRequestExample(string ItemCode, string Text);
 
 public sealed record RatingRequestExample(int Score, string? Comment);

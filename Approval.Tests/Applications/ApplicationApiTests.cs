@@ -93,6 +93,29 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
     // ------------------------------------------------------------------ bundle A
 
     [Fact]
+    public async Task Objection_DuringThePublicNotice_IsRecordedByItsDepartmentOnly()
+    {
+        var id = (await SubmitAsync(SampleFacts.DisabilityApplicant(NewPerson()))).GetProperty("id").GetString()!;
+        var objection = new { itemCode = "A1", text = "邻居反映申请人情况与申报不符" };
+
+        var tooEarly = await As(Roles.Clerk).PostAsync($"/api/applications/{id}/objections", Json(objection));
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+
+        await AssessA1Async(id, new { category = "physical", grade = 2 });
+        var otherDepartment = await As(Roles.Reviewer, "hrss").PostAsync($"/api/applications/{id}/objections", Json(objection));
+        var applicant = await As(Roles.Applicant, subject: "someone").PostAsync($"/api/applications/{id}/objections", Json(objection));
+        var noText = await As(Roles.Reviewer, "dpf").PostAsync($"/api/applications/{id}/objections", Json(new { itemCode = "A1" }));
+        var recorded = await As(Roles.Reviewer, "dpf").PostAsync($"/api/applications/{id}/objections", Json(objection));
+
+        Assert.Equal(HttpStatusCode.Forbidden, otherDepartment.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, applicant.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noText.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        var timeline = (await GetAsync(id)).GetProperty("timeline").EnumerateArray();
+        Assert.Contains(timeline, e => e.GetProperty("event").GetString() == "objection" && e.GetProperty("itemCode").GetString() == "A1");
+    }
+
+    [Fact]
     public async Task BundleA_HappyPath_EndsWithCombinedResultCertificateAndAmounts()
     {
         var person = NewPerson();
