@@ -302,11 +302,31 @@ public static class ApplicationEndpoints
         var materials = StringList(root, "materials", errors, required: true);
         if (errors.Count > 0) return Problems.Validation(errors);
 
+        if (itemCode is not null && await MissingUploadsAsync(db, id, itemCode, ct) is { Count: > 0 } missing)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Materials not uploaded",
+                detail: $"Upload the requested material(s) first (POST /api/applications/{id}/materials/{{code}}): {string.Join(", ", missing)}.",
+                type: "https://approval.example/problems/materials-not-uploaded",
+                extensions: new Dictionary<string, object?> { ["itemCode"] = itemCode, ["materials"] = missing });
+
         await engine.DefinitionAsync(db, catalog, application!.BundleCode, application.BundleVersion, ct);
         db.Audit(user, clock, "application.supplement", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "acceptance"}: {string.Join(',', materials!)}");
         var result = await engine.Runtime.SupplementAsync(db, id, itemCode, materials!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
         return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
+    }
+
+    /// <summary>The materials a supplement request for the item named that have not been uploaded since the request.</summary>
+    private static async Task<List<string>> MissingUploadsAsync(ApprovalDb db, Guid id, string itemCode, CancellationToken ct)
+    {
+        var item = await db.WorkflowItems.AsNoTracking().Where(i => i.InstanceId == id && i.Code == itemCode)
+            .Select(i => new { i.SupplementMaterials, i.PausedOn }).FirstOrDefaultAsync(ct);
+        if (item?.PausedOn is not { } requestedOn || string.IsNullOrEmpty(item.SupplementMaterials)) return [];
+        var since = new DateTimeOffset(requestedOn.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUnixTimeMilliseconds();
+        var requested = item.SupplementMaterials.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var uploaded = await db.Materials.AsNoTracking()
+            .Where(m => m.ApplicationId == id && requested.Contains(m.MaterialCode) && m.UploadedAt >= since)
+            .Select(m => m.MaterialCode).Distinct().ToListAsync(ct);
+        return requested.Except(uploaded).ToList();
     }
 
     public static async Task<Results<Ok<ApplicationDto>, ValidationProblem, ProblemHttpResult>> Withdraw(Guid id, HttpRequest request,

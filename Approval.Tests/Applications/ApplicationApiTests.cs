@@ -241,7 +241,15 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
         Assert.Equal("awaitingSupplement", paused.GetProperty("status").GetString());
 
         fixture.Clock.Advance(TimeSpan.FromDays(7));
-        var supplement = await As(Roles.Applicant, subject: person).PostAsync($"/api/applications/{id}/supplements", Json(new { itemCode = "A4", materials = new[] { "dibao-proof" } }));
+        var applicant = As(Roles.Applicant, subject: person);
+        var beforeUpload = await applicant.PostAsync($"/api/applications/{id}/supplements", Json(new { itemCode = "A4", materials = new[] { "dibao-proof" } }));
+        Assert.Equal(HttpStatusCode.Conflict, beforeUpload.StatusCode);
+        Assert.Equal(["dibao-proof"], (await Read(beforeUpload)).GetProperty("materials").EnumerateArray().Select(m => m.GetString()));
+        var file = new ByteArrayContent("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"u8.ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        var upload = await applicant.PostAsync($"/api/applications/{id}/materials/dibao-proof", new MultipartFormDataContent { { file, "file", "dibao.pdf" } });
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var supplement = await applicant.PostAsync($"/api/applications/{id}/supplements", Json(new { itemCode = "A4", materials = new[] { "dibao-proof" } }));
         Assert.Equal(HttpStatusCode.OK, supplement.StatusCode);
         var resumed = Item(await GetAsync(id), "A4");
         Assert.False(resumed.GetProperty("paused").GetBoolean());
