@@ -20,8 +20,7 @@ builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
-builder.Services.AddScoped<SharedFacts>();
-builder.Services.AddScoped<ISharedData>(sp => sp.GetRequiredService<SharedFacts>());
+builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
 builder.AddWorkflows();
 

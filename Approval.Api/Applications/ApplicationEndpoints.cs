@@ -232,12 +232,7 @@ public static class ApplicationEndpoints
             type: "https://approval.example/problems/idempotency-key-reused");
     }
 
-    private static string? Text(JsonElement e, string path)
-    {
-        foreach (var segment in path.Split('.'))
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(segment, out e)) return null;
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-    }
+    private static string? Text(JsonElement e, string path) => JsonPath.Text(e, path);
 
     // ---------------------------------------------------------------- reading
 

@@ -11,7 +11,7 @@ namespace Approval.Api.Assessments;
 /// The one-time notice (一次告知) as the assessment and application endpoints share it: the <c>facts</c> of a request
 /// validated against the bundle's form, then shared data collected and the bundle's compiled rules run.
 /// </summary>
-public sealed class Assessor(BundleCatalog catalog, SharedFacts shared, IMapper mapper)
+public sealed class Assessor(BundleCatalog catalog, ISharedData shared, IMapper mapper)
 {
     /// <summary>Validates <c>root.facts</c> against the bundle's form; errors (keyed by JSON path) are added to <paramref name="errors"/>.</summary>
     public static JsonElement ValidateFacts(BundleDefinition bundle, JsonElement root, Dictionary<string, string[]> errors)

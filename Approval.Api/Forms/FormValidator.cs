@@ -188,16 +188,7 @@ public static partial class FormValidator
         return op switch { "==" => text == expected, "!=" => text != expected, _ => false };
     }
 
-    private static JsonElement? Lookup(JsonElement scope, string path)
-    {
-        var current = scope;
-        foreach (var segment in path.Split('.'))
-        {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out current) || current.ValueKind == JsonValueKind.Null)
-                return null;
-        }
-        return current;
-    }
+    private static JsonElement? Lookup(JsonElement scope, string path) => Infrastructure.JsonPath.Find(scope, path);
 
     private static void Add(Dictionary<string, List<string>> errors, string path, string message)
     {

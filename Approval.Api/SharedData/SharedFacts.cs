@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Approval.Api.Data;
+using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -102,14 +103,7 @@ public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedD
         return result;
     }
 
-    private static string? Text(JsonElement e, string path) => Lookup(e, path) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+    private static string? Text(JsonElement e, string path) => JsonPath.Text(e, path);
 
-    private static JsonElement? Lookup(JsonElement e, string path)
-    {
-        foreach (var segment in path.Split('.'))
-        {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(segment, out e) || e.ValueKind == JsonValueKind.Null) return null;
-        }
-        return e;
-    }
+    private static JsonElement? Lookup(JsonElement e, string path) => JsonPath.Find(e, path);
 }

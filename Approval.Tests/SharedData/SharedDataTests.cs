@@ -151,7 +151,7 @@ public abstract class SharedDataTests(ApiFactory api)
         var facts = JsonDocument.Parse($$"""{ "applicant": { "idNumber": "{{person}}", "name": "x" } }""").RootElement;
 
         using var scope = api.Services.CreateScope();
-        var shared = scope.ServiceProvider.GetRequiredService<SharedFacts>();
+        var shared = scope.ServiceProvider.GetRequiredService<ISharedData>();
         var in2025 = await shared.CollectAsync(facts, new DateOnly(2025, 6, 1));
         var in2026 = await shared.CollectAsync(facts, new DateOnly(2026, 6, 1));
 
@@ -167,7 +167,7 @@ public abstract class SharedDataTests(ApiFactory api)
         var facts = JsonDocument.Parse($$"""{ "applicant": { "idNumber": "{{TestIds.Person("1999-09-09", 15)}}", "name": "x" } }""").RootElement;
 
         using var scope = api.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SharedFacts>().CollectAsync(facts, new DateOnly(2026, 1, 1));
+        var result = await scope.ServiceProvider.GetRequiredService<ISharedData>().CollectAsync(facts, new DateOnly(2026, 1, 1));
 
         Assert.Empty(result);
     }
