@@ -5,7 +5,7 @@ namespace Approval.Api.Applications;
 
 /// <summary>
 /// Receipt numbers <c>YJS-yyyyMMdd-NNNNNN</c>: a per-day counter incremented by one atomic
-/// <c>UPDATE … RETURNING</c> (PostgreSQL and SQLite alike), so concurrent submissions never collide.
+/// <c>UPDATE … RETURNING</c> (PostgreSQL and SQLite) or <c>UPDATE … OUTPUT</c> (SQL Server), so concurrent submissions never collide.
 /// </summary>
 public static class ReceiptNumbers
 {
@@ -15,15 +15,22 @@ public static class ReceiptNumbers
         if (value is null)
         {
             // first receipt of the day: start after any numbers already issued that day
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO receipt_counters (day, last_value) SELECT {day}, COUNT(*) FROM applications WHERE submitted_on = {day} ON CONFLICT (day) DO NOTHING", ct);
+            if (db.Database.IsSqlServer())
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO receipt_counters (day, last_value) SELECT {day}, COUNT(*) FROM applications WHERE submitted_on = {day}
+                    AND NOT EXISTS (SELECT 1 FROM receipt_counters WITH (UPDLOCK, HOLDLOCK) WHERE day = {day})
+                    """, ct);
+            else
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO receipt_counters (day, last_value) SELECT {day}, COUNT(*) FROM applications WHERE submitted_on = {day} ON CONFLICT (day) DO NOTHING", ct);
             value = await IncrementAsync(db, day, ct);
         }
         return $"YJS-{day:yyyyMMdd}-{value:D6}";
     }
 
     private static async Task<long?> IncrementAsync(ApprovalDb db, DateOnly day, CancellationToken ct) =>
-        (await db.Database
-            .SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 WHERE day = {day} RETURNING last_value AS \"Value\"")
+        (await (db.Database.IsSqlServer()
+                ? db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 OUTPUT inserted.last_value AS [Value] WHERE day = {day}")
+                : db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 WHERE day = {day} RETURNING last_value AS \"Value\""))
             .ToListAsync(ct)).Cast<long?>().SingleOrDefault();
 }

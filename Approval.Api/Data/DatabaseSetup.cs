@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Approval.Api.Data;
 
-public enum DatabaseProvider { Sqlite, PostgreSql }
+public enum DatabaseProvider { Sqlite, PostgreSql, SqlServer }
 
 /// <summary>Configuration section <c>Database</c>.</summary>
 public sealed class DatabaseOptions
 {
-    /// <summary><c>Sqlite</c> (default, a file in <see cref="DataFolder"/>) or <c>PostgreSql</c>.</summary>
+    /// <summary><c>Sqlite</c> (default, a file in <see cref="DataFolder"/>), <c>PostgreSql</c> or <c>SqlServer</c>.</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>Where the SQLite file (and stored materials) live; relative paths are under the content root.</summary>
@@ -52,6 +52,7 @@ public static class DatabaseSetup
         {
             DatabaseProvider.Sqlite => db.UseSqlite(connection),
             DatabaseProvider.PostgreSql => db.UseNpgsql(connection),
+            DatabaseProvider.SqlServer => db.UseSqlServer(connection),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
         return db.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>()
@@ -62,7 +63,12 @@ public static class DatabaseSetup
     public static string CreateScript(DatabaseProvider provider)
     {
         var options = Configure(new DbContextOptionsBuilder<ApprovalDb>(), provider,
-            provider == DatabaseProvider.Sqlite ? "Data Source=:memory:" : "Host=localhost").Options;
+            provider switch
+            {
+                DatabaseProvider.Sqlite => "Data Source=:memory:",
+                DatabaseProvider.SqlServer => "Server=localhost;Database=approval",
+                _ => "Host=localhost",
+            }).Options;
         using var db = new ApprovalDb((DbContextOptions<ApprovalDb>)options);
         return db.Database.GenerateCreateScript();
     }

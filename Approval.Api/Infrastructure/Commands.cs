@@ -10,7 +10,7 @@ public static class Commands
         commands:
           token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>]
               prints a bearer token signed with Auth:SigningKey
-          schema-script <sqlite|postgresql>
+          schema-script <sqlite|postgresql|sqlserver>
               prints the CREATE script of the current EF model (the starting point of a new db/ migration)
         """;
 

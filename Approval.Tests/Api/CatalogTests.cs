@@ -128,3 +128,6 @@ public abstract class CatalogTests(ApiFactory api)
 public sealed class CatalogSqliteTests(SqliteApi api) : CatalogTests(api), IClassFixture<SqliteApi>;
 
 public sealed class CatalogPostgresTests(PostgresApi api) : CatalogTests(api), IClassFixture<PostgresApi>;
+
+[RequiresSqlServer]
+public sealed class CatalogSqlServerTests(SqlServerApi api) : CatalogTests(api), IClassFixture<SqlServerApi>;

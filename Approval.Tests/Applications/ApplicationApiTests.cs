@@ -539,3 +539,6 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
 public sealed class ApplicationApiSqliteTests(SqliteWorkflowApi api) : ApplicationApiTests(api), IClassFixture<SqliteWorkflowApi>;
 
 public sealed class ApplicationApiPostgresTests(PostgresWorkflowApi api) : ApplicationApiTests(api), IClassFixture<PostgresWorkflowApi>;
+
+[RequiresSqlServer]
+public sealed class ApplicationApiSqlServerTests(SqlServerWorkflowApi api) : ApplicationApiTests(api), IClassFixture<SqlServerWorkflowApi>;

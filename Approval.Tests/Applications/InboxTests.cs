@@ -117,6 +117,14 @@ public sealed class CappedPostgresApi : PostgresApi
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Tasks:TotalCap", "3"), new("Workflows:RunTimers", "false")];
 }
 
+public sealed class CappedSqlServerApi : SqlServerApi
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Tasks:TotalCap", "3"), new("Workflows:RunTimers", "false")];
+}
+
 public sealed class InboxSqliteTests(CappedSqliteApi api) : InboxTests(api), IClassFixture<CappedSqliteApi>;
 
 public sealed class InboxPostgresTests(CappedPostgresApi api) : InboxTests(api), IClassFixture<CappedPostgresApi>;
+
+[RequiresSqlServer]
+public sealed class InboxSqlServerTests(CappedSqlServerApi api) : InboxTests(api), IClassFixture<CappedSqlServerApi>;

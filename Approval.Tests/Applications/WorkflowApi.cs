@@ -57,6 +57,22 @@ public sealed class PostgresWorkflowApi : PostgresApi, IWorkflowApi
     }
 }
 
+/// <summary>SQL Server, materials stored in the database, 64 KiB upload limit.</summary>
+public sealed class SqlServerWorkflowApi : SqlServerApi, IWorkflowApi
+{
+    public ApiFactory Api => this;
+    public FakeTimeProvider Clock { get; } = new(WorkflowClock.Start);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [new("Workflows:RunTimers", "false"), new("Materials:Storage", "Database"), new("Materials:MaxBytes", "65536")];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        WorkflowClock.UseClock(builder, Clock);
+    }
+}
+
 /// <summary>A second node (or a restart) on an existing database: its own clock, timers running in the background.</summary>
 public sealed class SameDatabaseApi(DatabaseProvider provider, string connectionString, FakeTimeProvider clock) : ApiFactory
 {

@@ -183,3 +183,6 @@ public abstract class AssessmentApiTests(ApiFactory api)
 public sealed class AssessmentApiSqliteTests(SqliteApi api) : AssessmentApiTests(api), IClassFixture<SqliteApi>;
 
 public sealed class AssessmentApiPostgresTests(PostgresApi api) : AssessmentApiTests(api), IClassFixture<PostgresApi>;
+
+[RequiresSqlServer]
+public sealed class AssessmentApiSqlServerTests(SqlServerApi api) : AssessmentApiTests(api), IClassFixture<SqlServerApi>;

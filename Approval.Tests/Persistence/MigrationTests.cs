@@ -42,11 +42,11 @@ public abstract class MigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public void MigrationFiles_BothProviders_HaveTheSameIds()
+    public void MigrationFiles_EveryProvider_HaveTheSameIds()
     {
-        Assert.Equal(
-            SchemaMigrator.For(DatabaseProvider.Sqlite).Select(m => m.Id),
-            SchemaMigrator.For(DatabaseProvider.PostgreSql).Select(m => m.Id));
+        var sqlite = SchemaMigrator.For(DatabaseProvider.Sqlite).Select(m => m.Id).ToList();
+        Assert.Equal(sqlite, SchemaMigrator.For(DatabaseProvider.PostgreSql).Select(m => m.Id));
+        Assert.Equal(sqlite, SchemaMigrator.For(DatabaseProvider.SqlServer).Select(m => m.Id));
         Assert.NotEmpty(SchemaMigrator.For(Provider));
     }
 
@@ -85,5 +85,25 @@ public sealed class PostgresMigrationTests : MigrationTests
     protected override async Task CleanUpAsync()
     {
         foreach (var name in _databases) await TestDatabases.DropPostgresAsync(name);
+    }
+}
+
+[RequiresSqlServer]
+public sealed class SqlServerMigrationTests : MigrationTests
+{
+    private readonly List<string> _databases = [];
+    protected override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+
+    protected override async Task<string> NewDatabaseAsync()
+    {
+        var name = TestSqlServer.NewName();
+        var connection = await TestSqlServer.CreateAsync(name);
+        _databases.Add(name);
+        return connection;
+    }
+
+    protected override async Task CleanUpAsync()
+    {
+        foreach (var name in _databases) await TestSqlServer.DropAsync(name);
     }
 }

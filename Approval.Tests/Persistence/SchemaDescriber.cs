@@ -13,7 +13,12 @@ public static class SchemaDescriber
         try
         {
             var conn = db.Database.GetDbConnection();
-            return provider == DatabaseProvider.Sqlite ? await Sqlite(conn) : await Postgres(conn);
+            return provider switch
+            {
+                DatabaseProvider.Sqlite => await Sqlite(conn),
+                DatabaseProvider.SqlServer => await SqlServer(conn),
+                _ => await Postgres(conn),
+            };
         }
         finally
         {
@@ -56,6 +61,40 @@ public static class SchemaDescriber
             WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'schema_migrations'
             """))
             lines.Add($"constraint {f[0]}.{f[1]} {f[2]}");
+        return lines.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<IReadOnlyList<string>> SqlServer(DbConnection conn)
+    {
+        var lines = new List<string>();
+        foreach (var c in await Query(conn, """
+            SELECT t.name, c.name, ty.name, c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, ISNULL(d.definition, '')
+            FROM sys.tables t JOIN sys.columns c ON c.object_id = t.object_id JOIN sys.types ty ON ty.user_type_id = c.user_type_id
+            LEFT JOIN sys.default_constraints d ON d.object_id = c.default_object_id
+            WHERE t.name <> 'schema_migrations'
+            """))
+            lines.Add($"column {c[0]}.{c[1]} {c[2]}({c[3]},{c[4]},{c[5]}) nullable={c[6]} identity={c[7]} default={c[8]}");
+        foreach (var i in await Query(conn, """
+            SELECT t.name, i.name, i.is_unique, i.is_primary_key, ISNULL(i.filter_definition, ''),
+                   STRING_AGG(c.name + CASE WHEN ic.is_included_column = 1 THEN '(included)' ELSE '' END, ',')
+                       WITHIN GROUP (ORDER BY ic.is_included_column, ic.key_ordinal, c.name)
+            FROM sys.indexes i JOIN sys.tables t ON t.object_id = i.object_id
+            JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+            JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+            WHERE i.type > 0 AND t.name <> 'schema_migrations'
+            GROUP BY t.name, i.name, i.is_unique, i.is_primary_key, i.filter_definition
+            """))
+            lines.Add($"index {i[0]}.{i[1]} unique={i[2]} pk={i[3]} filter={i[4]} ({i[5]})");
+        foreach (var f in await Query(conn, """
+            SELECT OBJECT_NAME(fk.parent_object_id), fk.name, OBJECT_NAME(fk.referenced_object_id), fk.delete_referential_action_desc,
+                   STRING_AGG(pc.name, ',') WITHIN GROUP (ORDER BY fkc.constraint_column_id),
+                   STRING_AGG(rc.name, ',') WITHIN GROUP (ORDER BY fkc.constraint_column_id)
+            FROM sys.foreign_keys fk JOIN sys.foreign_key_columns fkc ON fkc.constraint_object_id = fk.object_id
+            JOIN sys.columns pc ON pc.object_id = fkc.parent_object_id AND pc.column_id = fkc.parent_column_id
+            JOIN sys.columns rc ON rc.object_id = fkc.referenced_object_id AND rc.column_id = fkc.referenced_column_id
+            GROUP BY fk.parent_object_id, fk.name, fk.referenced_object_id, fk.delete_referential_action_desc
+            """))
+            lines.Add($"fk {f[0]}.{f[1]} ({f[4]}) -> {f[2]} ({f[5]}) on delete {f[3]}");
         return lines.Order(StringComparer.Ordinal).ToList();
     }
 

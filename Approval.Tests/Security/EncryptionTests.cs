@@ -98,6 +98,16 @@ public sealed class EncryptedPostgresApi : PostgresApi
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Security:DataKey", _key), new("Workflows:RunTimers", "false")];
 }
 
+public sealed class EncryptedSqlServerApi : SqlServerApi
+{
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Security:DataKey", _key), new("Workflows:RunTimers", "false")];
+}
+
 public sealed class EncryptionAtRestSqliteTests(EncryptedSqliteApi api) : EncryptionAtRestTests(api), IClassFixture<EncryptedSqliteApi>;
 
 public sealed class EncryptionAtRestPostgresTests(EncryptedPostgresApi api) : EncryptionAtRestTests(api), IClassFixture<EncryptedPostgresApi>;
+
+[RequiresSqlServer]
+public sealed class EncryptionAtRestSqlServerTests(EncryptedSqlServerApi api) : EncryptionAtRestTests(api), IClassFixture<EncryptedSqlServerApi>;

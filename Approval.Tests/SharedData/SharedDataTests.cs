@@ -190,3 +190,6 @@ public abstract class SharedDataTests(ApiFactory api)
 public sealed class SharedDataSqliteTests(SqliteApi api) : SharedDataTests(api), IClassFixture<SqliteApi>;
 
 public sealed class SharedDataPostgresTests(PostgresApi api) : SharedDataTests(api), IClassFixture<PostgresApi>;
+
+[RequiresSqlServer]
+public sealed class SharedDataSqlServerTests(SqlServerApi api) : SharedDataTests(api), IClassFixture<SqlServerApi>;

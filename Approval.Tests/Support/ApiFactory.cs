@@ -9,7 +9,7 @@ namespace Approval.Tests.Support;
 
 /// <summary>
 /// The real API over HTTP on a real database of its own. The same test classes run under
-/// <see cref="SqliteApi"/> and <see cref="PostgresApi"/>.
+/// <see cref="SqliteApi"/>, <see cref="PostgresApi"/> and <see cref="SqlServerApi"/>.
 /// </summary>
 public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -80,6 +80,22 @@ public class PostgresApi : ApiFactory
 
     public override Task InitializeAsync() => TestDatabases.CreatePostgresAsync(_database);
     protected override Task DropAsync() => TestDatabases.DropPostgresAsync(_database);
+}
+
+/// <summary>A database of its own on the SQL Server of <see cref="TestSqlServer"/>; classes using it carry <see cref="RequiresSqlServerAttribute"/>.</summary>
+public class SqlServerApi : ApiFactory
+{
+    private readonly string _database = TestSqlServer.NewName();
+    private string? _connection;
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+    public override string ConnectionString => _connection ?? throw new InvalidOperationException(TestSqlServer.NotAvailable);
+
+    public override async Task InitializeAsync()
+    {
+        if (TestSqlServer.Available) _connection = await TestSqlServer.CreateAsync(_database);
+    }
+
+    protected override Task DropAsync() => _connection is null ? Task.CompletedTask : TestSqlServer.DropAsync(_database);
 }
 
 public static class TestKeys

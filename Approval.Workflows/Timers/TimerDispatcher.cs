@@ -35,11 +35,14 @@ public sealed class TimerDispatcher(Func<DbContext> createDb, WorkflowRuntime ru
         List<Guid> claimed;
         await using (var db = createDb())
         {
-            await db.Set<WorkflowTimer>()
-                .Where(t => t.FiredAt == null && t.DueAt <= now && (t.LeaseUntil == null || t.LeaseUntil < now))
-                .OrderBy(t => t.DueAt)
-                .Take(_options.BatchSize)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, Owner).SetProperty(t => t.LeaseUntil, leaseUntil), ct);
+            if (db.Database.ProviderName == SqlServerProvider)
+                await ClaimOnSqlServerAsync(db, now, leaseUntil, ct);
+            else
+                await db.Set<WorkflowTimer>()
+                    .Where(t => t.FiredAt == null && t.DueAt <= now && (t.LeaseUntil == null || t.LeaseUntil < now))
+                    .OrderBy(t => t.DueAt)
+                    .Take(_options.BatchSize)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, Owner).SetProperty(t => t.LeaseUntil, leaseUntil), ct);
             claimed = await db.Set<WorkflowTimer>()
                 .Where(t => t.LeaseOwner == Owner && t.FiredAt == null && t.LeaseUntil == leaseUntil)
                 .OrderBy(t => t.DueAt)
@@ -53,6 +56,24 @@ public sealed class TimerDispatcher(Func<DbContext> createDb, WorkflowRuntime ru
             if (await FireAsync(id, ct)) fired++;
         }
         return fired;
+    }
+
+    private const string SqlServerProvider = "Microsoft.EntityFrameworkCore.SqlServer";
+
+    /// <summary>
+    /// SQL Server form of the claim: the due rows are picked and leased in one statement, and rows another node is
+    /// claiming at that moment are skipped (READPAST) instead of waited for. Instants are Unix milliseconds (see WorkflowModel).
+    /// </summary>
+    private Task<int> ClaimOnSqlServerAsync(DbContext db, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+    {
+        long nowMs = now.ToUnixTimeMilliseconds(), untilMs = leaseUntil.ToUnixTimeMilliseconds();
+        return db.Database.ExecuteSqlAsync($"""
+            WITH due AS (
+                SELECT TOP ({_options.BatchSize}) lease_owner, lease_until FROM workflow_timers WITH (UPDLOCK, READPAST, ROWLOCK)
+                WHERE fired_at IS NULL AND due_at <= {nowMs} AND (lease_until IS NULL OR lease_until < {nowMs})
+                ORDER BY due_at)
+            UPDATE due SET lease_owner = {Owner}, lease_until = {untilMs}
+            """, ct);
     }
 
     /// <summary>Runs until cancelled: a batch, then (when nothing was due) a pause of <see cref="TimerDispatcherOptions.PollInterval"/>.</summary>
