@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a clean machine: installs and starts a private PostgreSQL (scripts/postgres.sh),
-# runs `dotnet test` against it and SQLite, stops the server, and ends with "N passed, N failed".
+# runs `dotnet test` against it, SQLite and SQL Server where one is available (see below), stops the server, and ends with "N passed, N failed".
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Rules").
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,12 @@ cd "$(dirname "$0")"
 eval "$(scripts/postgres.sh start)" || { echo "test.sh: could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
 trap 'scripts/postgres.sh stop "$APPROVAL_PG_DIR"' EXIT
 export APPROVAL_TEST_POSTGRES
+
+# SQL Server: the server named by APPROVAL_TEST_SQLSERVER, else a Testcontainers one where a Docker daemon answers, else said plainly.
+if [ -n "${APPROVAL_TEST_SQLSERVER:-}" ]; then sqlserver="SQL Server: tested against APPROVAL_TEST_SQLSERVER"
+elif docker info >/dev/null 2>&1; then export APPROVAL_TEST_SQLSERVER_DOCKER=1; sqlserver="SQL Server: tested in a Testcontainers container"
+else sqlserver="SQL Server: not tested (no APPROVAL_TEST_SQLSERVER and no Docker)"; fi
+echo "$sqlserver"
 
 results=$(mktemp -d)
 dotnet test ApprovalService.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
@@ -22,5 +28,6 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited with $status"; fi
+echo "$sqlserver"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
