@@ -13,16 +13,18 @@ var builder = WebApplication.CreateBuilder(args);
 if (Commands.TryRun(args, builder.Configuration, out var exitCode)) return exitCode;
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.AddPersistence();
-builder.AddSecurity();
-if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bundleError);
+var problems = new ConfigurationProblems();
+builder.AddPersistence(problems);
+builder.AddSecurity(problems);
+if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is invalid: {bundleError?.Message}");
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
-builder.AddWorkflows();
+builder.AddWorkflows(problems);
+if (problems.Any) return StartupFailure.Report(problems);
 
 var app = builder.Build();
 

@@ -1,3 +1,6 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -24,10 +27,19 @@ public static class DatabaseSetup
 {
     public const string ConnectionName = "Approval";
 
-    /// <summary>Registers <see cref="ApprovalDb"/> for the provider chosen in configuration: the one place that knows providers.</summary>
-    public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Registers <see cref="ApprovalDb"/> for the provider chosen in configuration (the one place that knows providers),
+    /// after checking that the provider is known, the connection string is there and the database answers.
+    /// </summary>
+    public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder, ConfigurationProblems problems)
     {
-        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var provider = builder.Configuration["Database:Provider"];
+        if (!string.IsNullOrEmpty(provider) && !Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out _))
+        {
+            problems.Add($"Database:Provider '{provider}' is not one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+            return builder;
+        }
+        var options = problems.Bind<DatabaseOptions>(builder.Configuration, "Database");
         var connection = builder.Configuration.GetConnectionString(ConnectionName);
         if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connection))
         {
@@ -36,15 +48,36 @@ public static class DatabaseSetup
             connection = $"Data Source={Path.Combine(folder, "approval.db")}";
         }
         if (string.IsNullOrWhiteSpace(connection))
-            throw new InvalidOperationException(
-                $"Database:Provider is {options.Provider} but ConnectionStrings:{ConnectionName} is not set.");
-
-        builder.Services.AddSingleton(options);
-        // Options are a singleton so that the timer dispatcher can open DbContexts outside any request scope.
-        builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-        builder.Services.AddHealthChecks().AddDbContextCheck<ApprovalDb>("database", tags: ["ready"]);
+            problems.Add($"Database:Provider is {options.Provider} but ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}).");
+        else if (Probe(options.Provider, connection) is { } unreachable)
+            problems.Add(unreachable);
+        else
+        {
+            builder.Services.AddSingleton(options);
+            // Options are a singleton so that the timer dispatcher can open DbContexts outside any request scope.
+            builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            builder.Services.AddHealthChecks().AddDbContextCheck<ApprovalDb>("database", tags: ["ready"]);
+        }
         return builder;
     }
+
+    /// <summary>Opens and closes one connection: why the database cannot be used, or null.</summary>
+    private static string? Probe(DatabaseProvider provider, string connection)
+    {
+        try
+        {
+            using var db = new ApprovalDb((DbContextOptions<ApprovalDb>)Configure(new DbContextOptionsBuilder<ApprovalDb>(), provider, connection).Options);
+            db.Database.OpenConnection();
+            db.Database.CloseConnection();
+            return null;
+        }
+        catch (Exception e) when (e is DbException or ArgumentException or InvalidOperationException or TimeoutException or SocketException)
+        {
+            return $"ConnectionStrings:{ConnectionName}: cannot connect to the {provider} database ({OneLine(e.Message)}).";
+        }
+    }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder db, DatabaseProvider provider, string connection)
     {

@@ -4,6 +4,8 @@ namespace Approval.Api.Infrastructure;
 
 public static class ApiDocumentation
 {
+    public const string BearerScheme = "Bearer";
+
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -18,6 +20,15 @@ public static class ApiDocumentation
                               "validation errors are keyed by JSON path (e.g. `facts.applicant.idNumber`).",
             });
             o.OperationFilter<RequestExamples>();
+            o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from `dotnet Approval.Api.dll token --role <role> [--department <code>]` (stand-alone) " +
+                              "or from the identity platform named by Auth:Authority; paste it without the word Bearer.",
+            });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             var xml = Path.Combine(AppContext.BaseDirectory, "Approval.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });

@@ -9,7 +9,7 @@ public static class Commands
     private const string Usage = """
         commands:
           token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>]
-              prints a bearer token signed with Auth:SigningKey
+              prints a bearer token signed with Auth:SigningKey, valid for at most Auth:MaxTokenHours
           schema-script <sqlite|postgresql|sqlserver>
               prints the CREATE script of the current EF model (the starting point of a new db/ migration)
         """;
@@ -28,8 +28,9 @@ public static class Commands
                 case "token":
                     var options = Options(args[1..]);
                     var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-                    auth.Check();
+                    if (auth.Problems().FirstOrDefault() is { } problem) throw new InvalidOperationException(problem);
                     var hours = options.TryGetValue("hours", out var h) ? double.Parse(h, System.Globalization.CultureInfo.InvariantCulture) : auth.TokenHours;
+                    if (hours <= 0 || hours > auth.MaxTokenHours) throw new ArgumentException($"--hours must be more than 0 and at most Auth:MaxTokenHours ({auth.MaxTokenHours})");
                     Console.WriteLine(TokenIssuer.Issue(auth, TimeProvider.System,
                         options.GetValueOrDefault("role") ?? throw new ArgumentException("--role is required"),
                         options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours)));

@@ -9,10 +9,10 @@ public sealed class PersonalDataOptions
     /// <summary>Secret for the keyed hashes by which personal identifiers are looked up (never by the clear value). At least 32 characters.</summary>
     public string LookupKey { get; set; } = "";
 
-    public void Check()
+    public IEnumerable<string> Problems()
     {
         if (LookupKey.Length < 32)
-            throw new InvalidOperationException("Security:LookupKey must be set to a secret of at least 32 characters (environment variable Security__LookupKey).");
+            yield return "Security:LookupKey must be set to a secret of at least 32 characters (environment variable Security__LookupKey).";
     }
 }
 

@@ -2,6 +2,7 @@ using Approval.Api.Applications;
 using Approval.Api.Calendar;
 using Approval.Api.Data;
 using Approval.Api.Bundles;
+using Approval.Api.Infrastructure;
 using Approval.Workflows.Runtime;
 
 namespace Approval.Api.Workflows;
@@ -9,11 +10,19 @@ namespace Approval.Api.Workflows;
 public static class WorkflowSetup
 {
     /// <summary>The workflow runtime, its host hooks, the timer dispatcher (config <c>Workflows</c>) and material storage (config <c>Materials</c>).</summary>
-    public static IHostApplicationBuilder AddWorkflows(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddWorkflows(this IHostApplicationBuilder builder, ConfigurationProblems problems)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Workflows").Get<WorkflowOptions>() ?? new WorkflowOptions());
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Materials").Get<MaterialOptions>() ?? new MaterialOptions());
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Tasks").Get<Tasks.InboxOptions>() ?? new Tasks.InboxOptions());
+        var workflows = problems.Bind<WorkflowOptions>(builder.Configuration, "Workflows");
+        var materials = problems.Bind<MaterialOptions>(builder.Configuration, "Materials");
+        var inbox = problems.Bind<Tasks.InboxOptions>(builder.Configuration, "Tasks");
+        if (workflows.PollInterval <= TimeSpan.Zero) problems.Add($"Workflows:PollInterval must be a positive duration (it is {workflows.PollInterval}).");
+        if (materials.MaxBytes < 1) problems.Add($"Materials:MaxBytes must be at least 1 (it is {materials.MaxBytes}).");
+        if (!materials.Storage.Equals(MaterialStorage.Database, StringComparison.OrdinalIgnoreCase) && !materials.Storage.Equals(MaterialStorage.Folder, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"Materials:Storage '{materials.Storage}' is not one of {MaterialStorage.Database}, {MaterialStorage.Folder}.");
+        if (inbox.TotalCap < 1) problems.Add($"Tasks:TotalCap must be at least 1 (it is {inbox.TotalCap}).");
+        builder.Services.AddSingleton(workflows);
+        builder.Services.AddSingleton(materials);
+        builder.Services.AddSingleton(inbox);
         builder.Services.AddSingleton<WorkflowHost>();
         builder.Services.AddSingleton<IWorkflowHost>(sp => sp.GetRequiredService<WorkflowHost>());
         builder.Services.AddSingleton<WorkflowEngine>();

@@ -23,13 +23,7 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
 
     // ------------------------------------------------------------------ helpers
 
-    private HttpClient As(string role, string? department = null, string? subject = null)
-    {
-        var client = _api.CreateClient();
-        var token = TokenIssuer.Issue(_api.Service<AuthOptions>(), _api.Service<TimeProvider>(), role, department, subject, TimeSpan.FromDays(3650));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private HttpClient As(string role, string? department = null, string? subject = null) => _api.ClientAs(role, department, subject);
 
     private static StringContent Json(object body) => new(body is string s ? s : JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 

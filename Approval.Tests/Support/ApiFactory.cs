@@ -37,12 +37,23 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>A client carrying a bearer token for the role (and department, for reviewers).</summary>
+    /// <summary>
+    /// A client carrying a bearer token for the role (and department, for reviewers), minted afresh at the API's clock
+    /// for each request that has no Authorization header of its own, so tokens stay valid while tests move the clock.
+    /// </summary>
     public HttpClient ClientAs(string role, string? department = null, string? subject = null)
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token(role, department, subject));
-        return client;
+        subject ??= $"{role}-{Guid.NewGuid():N}"[..20];
+        return CreateDefaultClient(new FreshToken(() => Token(role, department, subject)));
+    }
+
+    private sealed class FreshToken(Func<string> token) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            request.Headers.Authorization ??= new("Bearer", token());
+            return base.SendAsync(request, ct);
+        }
     }
 
     public string Token(string role, string? department = null, string? subject = null) =>
