@@ -7,17 +7,23 @@ namespace Approval.Rules.Definition;
 /// <summary>A bundle's compiled rules and the plan to turn the engine's fixpoint into an <see cref="AssessmentResult"/>.</summary>
 internal sealed class CompiledRuleSet
 {
-    private readonly RuleNetwork _network;
+    private readonly RuleNetwork? _legacy;
+    private readonly NRulesNetwork? _engine;
+    private readonly IReadOnlyList<Rule> _rules;
     private readonly ItemPlan[] _items;
     private readonly MaterialPlan[] _materials;
 
     private sealed record ItemPlan(string Code, int Slot, (int Rule, OutcomeConclusion C)[] Decisions, (int Rule, NoteConclusion C)[] Notes);
     private sealed record MaterialPlan(string Code, (int Rule, string[] Items)[] Requires, (int Rule, string By)[] Waivers);
 
-    public CompiledRuleSet(BundleDefinition bundle, RuleNetwork network, int[] outcomeSlots)
+    public CompiledRuleSet(BundleDefinition bundle, RuleNetwork network, int[] outcomeSlots) : this(bundle, network.Rules, outcomeSlots) => _legacy = network;
+
+    public CompiledRuleSet(BundleDefinition bundle, NRulesNetwork network, int[] outcomeSlots) : this(bundle, network.Rules, outcomeSlots) => _engine = network;
+
+    private CompiledRuleSet(BundleDefinition bundle, IReadOnlyList<Rule> agenda, int[] outcomeSlots)
     {
-        _network = network;
-        var rules = network.Rules.Select((r, i) => (Index: i, C: (Conclusions)r.Payload!)).ToList();
+        _rules = agenda;
+        var rules = agenda.Select((r, i) => (Index: i, C: (Conclusions)r.Payload!)).ToList();
         _items = bundle.Items.Select((item, n) => new ItemPlan(item.Code, outcomeSlots[n],
             rules.SelectMany(r => r.C.Outcomes.Where(o => o.Items.Contains(item.Code)).Select(o => (r.Index, o))).ToArray(),
             rules.SelectMany(r => r.C.Notes.Where(o => o.Items.Contains(item.Code)).Select(o => (r.Index, o))).ToArray())).ToArray();
@@ -26,23 +32,24 @@ internal sealed class CompiledRuleSet
             rules.SelectMany(r => r.C.Waivers.Where(w => w.Material == m.Code).Select(w => (r.Index, w.By))).ToArray())).ToArray();
     }
 
-    public int RuleCount => _network.Rules.Count;
+    public int RuleCount => _rules.Count;
 
     public AssessmentResult Assess(FactSet facts, DateOnly asOf, bool trace)
     {
-        var ctx = _network.Rent();
+        var ctx = _engine?.Rent() ?? _legacy!.Rent();
         try
         {
             ctx.Reset(facts, asOf, trace);
-            _network.Run(ctx);
+            if (_engine is not null) _engine.Run(ctx);
+            else _legacy!.Run(ctx);
             return Build(ctx);
         }
-        finally { RuleNetwork.Return(ctx); }
+        finally { ctx.InUse = false; }
     }
 
     private AssessmentResult Build(EvalContext ctx)
     {
-        var rules = _network.Rules;
+        var rules = _rules;
         var outcomes = new ItemOutcome[_items.Length];
         var items = new ItemAssessment[_items.Length];
         List<string>? missing = null;

@@ -24,8 +24,11 @@ internal sealed partial class RuleSetLoader
     private readonly HashSet<string> _materials;
     private readonly Dictionary<string, ParamDef> _params = new(StringComparer.Ordinal);
 
-    private RuleSetLoader(BundleDefinition bundle, string file, string text)
+    private readonly bool _legacy;
+
+    private RuleSetLoader(BundleDefinition bundle, string file, string text, bool legacy)
     {
+        _legacy = legacy;
         _bundle = bundle;
         _doc = YamlDoc.Parse(file, text);
         _items = bundle.Items.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
@@ -33,12 +36,13 @@ internal sealed partial class RuleSetLoader
         _pb = new ProgramBuilder(bundle.Form.Select(ToField), _items);
     }
 
-    public static CompiledRuleSet Load(BundleDefinition bundle, string folder = "")
+    /// <param name="legacy">the hand-written engine instead of NRules (kept only to benchmark both in one run)</param>
+    public static CompiledRuleSet Load(BundleDefinition bundle, string folder = "", bool legacy = false)
     {
         var file = Path.Combine(folder.Length > 0 ? folder : Path.Combine("bundles", bundle.Code), RulesFile);
         if (!bundle.Files.TryGetValue(RulesFile, out var text))
             throw new DefinitionException(file, 0, "missing rules.yaml");
-        return new RuleSetLoader(bundle, file, text).Compile();
+        return new RuleSetLoader(bundle, file, text, legacy).Compile();
     }
 
     private static FieldInfo ToField(FormField f)
@@ -118,15 +122,18 @@ internal sealed partial class RuleSetLoader
                 foreach (var item in o.Items) outcomeWriters[item].Add((r, o.Outcome, s.Priority));
             var writes = assignments.Select(a => a.Slot)
                 .Concat(s.Conclusions.Outcomes.SelectMany(o => o.Items).Select(_pb.OutcomeSlot)).Distinct().ToArray();
-            rules.Add(new Rule(s.Id, s.Priority, s.Order, s.Line, s.When, s.Condition, s.Reads.Order().ToArray(), writes, assignments, s.Shown, s.Conclusions));
+            var claims = s.Conclusions.Outcomes.SelectMany(o => o.Items.Select(i => (_pb.OutcomeSlot(i), Precedence.Rank(o.Outcome), (int)o.Outcome))).ToArray();
+            rules.Add(new Rule(s.Id, s.Priority, s.Order, s.Line, s.When, s.Condition, s.Reads.Order().ToArray(), writes, assignments, s.Shown, claims, s.Conclusions));
         }
         var resolvers = new Dictionary<int, SlotResolver>();
         foreach (var (slot, w) in setters) resolvers[slot] = new AssignmentResolver(w.ToArray());
         foreach (var (item, w) in outcomeWriters) resolvers[_pb.OutcomeSlot(item)] = new OutcomeResolver(w.ToArray());
 
         var program = _pb.Build();
-        var network = new RuleNetwork(program, rules, resolvers);
-        return new CompiledRuleSet(_bundle, network, _items.Select(_pb.OutcomeSlot).ToArray());
+        var outcomeSlots = _items.Select(_pb.OutcomeSlot).ToArray();
+        return _legacy
+            ? new CompiledRuleSet(_bundle, new RuleNetwork(program, rules, resolvers), outcomeSlots)
+            : new CompiledRuleSet(_bundle, new NRulesNetwork(program, rules, resolvers), outcomeSlots);
     }
 
     private void AddParam(ParamDef p)

@@ -15,6 +15,7 @@ internal sealed record Rule(
     int[] Writes,
     Assignment[] Assignments,
     (string Path, int Expression)[] Shown,
+    (int Slot, int Rank, int Outcome)[] OutcomeClaims,
     object? Payload);
 
 /// <summary>An intermediate fact asserted by a rule: slot ← expression, index into the assigned-value table.</summary>

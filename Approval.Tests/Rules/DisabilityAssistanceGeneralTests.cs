@@ -160,4 +160,28 @@ public class DisabilityAssistanceGeneralTests
         Assert.Equal(ItemOutcome.Eligible, r.Item("A2").Outcome);
         Assert.Equal("required", r.Material("dibao-proof")!.Status);
     }
+
+    [Fact]
+    public void G2_AgeUnknownWithGuardianAgent_ListsOrdinaryAgentMaterials()
+    {
+        var f = ApplicantA();
+        f.Obj("applicant").Remove("idNumber");
+        f["agent"] = new JsonObject { ["name"] = "王五", ["idNumber"] = IdAged(45), ["relation"] = "guardian" };
+        var r = AssessA(f);
+        Assert.NotNull(r.Material("agent-id"));
+        Assert.NotNull(r.Material("agent-authorization"));
+        Assert.Null(r.Material("guardianship-proof"));
+    }
+
+    [Fact]
+    public void G1_MinorWithAgentWithoutRelation_MissingIsAgentRelation()
+    {
+        var f = Minor(AsOf.AddYears(-10));
+        f["agent"] = new JsonObject { ["name"] = "王五", ["idNumber"] = IdAged(45) };
+        var r = AssessA(f);
+        Assert.All(r.Items, i => Assert.Equal(ItemOutcome.NeedsInformation, i.Outcome));
+        Assert.All(r.Items, i => Assert.Contains(i.Reasons, x => x.RuleId == "G1-minor-agent-relation-missing"));
+        Assert.Contains("agent.relation", r.MissingFacts);
+        Assert.DoesNotContain("agent", r.MissingFacts);
+    }
 }

@@ -87,8 +87,11 @@ internal static class TestBundles
         ["declarations"] = new JsonObject { ["noDisqualifyingRecord"] = true },
     };
 
-    public static FactSet Facts(JsonObject form, IReadOnlyDictionary<string, object?>? shared = null) =>
-        FactSet.From(JsonSerializer.SerializeToElement(form), shared);
+    public static FactSet Facts(JsonObject form, IReadOnlyDictionary<string, object?>? shared = null)
+    {
+        Corpus.FrozenCorpus.Capture(form, shared);
+        return FactSet.From(JsonSerializer.SerializeToElement(form), shared);
+    }
 
     public static AssessmentResult AssessA(JsonObject form, IReadOnlyDictionary<string, object?>? shared = null, DateOnly? asOf = null) =>
         A.Assess(Facts(form, shared), asOf ?? AsOf);
