@@ -19,6 +19,7 @@ if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bu
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
+builder.Services.AddResponseLanguages();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
@@ -26,6 +27,7 @@ builder.AddWorkflows();
 
 var app = builder.Build();
 
+app.UseResponseLanguages();
 app.UseProblemResponses();
 app.UseApiDocumentation();
 app.UseAuthentication();
