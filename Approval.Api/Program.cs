@@ -20,6 +20,7 @@ if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
+builder.Services.AddResponseLanguages();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
@@ -28,6 +29,7 @@ if (problems.Any) return StartupFailure.Report(problems);
 
 var app = builder.Build();
 
+app.UseResponseLanguages();
 app.UseProblemResponses();
 app.UseApiDocumentation();
 app.UseAuthentication();

@@ -1,3 +1,5 @@
+using Approval.Rules.Yaml;
+
 namespace Approval.Rules;
 
 /// <summary>The outcome of assessing a bundle for one applicant (一次告知).</summary>
@@ -24,9 +26,10 @@ public enum ItemOutcome { Eligible, Ineligible, Conditional, NotApplicable, Need
 /// <summary>
 /// Why an item has its outcome. For <c>ineligible</c> and <c>needsInformation</c> ("why not") <see cref="Condition"/>
 /// is the rule's condition and <see cref="Values"/> the values it saw. <see cref="Kind"/> is <c>decision</c> for a
-/// deciding rule and <c>note</c> for information such as a conflict between shared data and the form.
+/// deciding rule and <c>note</c> for information such as a conflict between shared data and the form. <see cref="Message"/>
+/// holds both languages, so a stored result can be shown later in either.
 /// </summary>
-public sealed record Reason(string RuleId, string Message, string Kind = "decision", string? Condition = null, IReadOnlyList<FactValue>? Values = null);
+public sealed record Reason(string RuleId, LocalizedText Message, string Kind = "decision", string? Condition = null, IReadOnlyList<FactValue>? Values = null);
 
 /// <summary>A fact as a rule saw it; missing facts show as <c>(missing)</c>.</summary>
 public sealed record FactValue(string Path, string Value);

@@ -13,13 +13,16 @@ public sealed record SubmissionResponse(
 
 public sealed record MaterialToUploadDto(string Code, IReadOnlyList<string> RequiredFor);
 
-/// <summary>An application's state: per-item status, clocks, tasks, the timeline and (when done) the combined result.
-/// <c>status</c> ∈ awaitingAcceptance, running, completed, refused, withdrawn.</summary>
+/// <summary>An application's state: per-item status, clocks, tasks, the timeline, (when done) the combined result and the
+/// notifications sent to the applicant. <c>status</c> ∈ awaitingAcceptance, running, completed, refused, withdrawn.</summary>
 public sealed record ApplicationDto(
     Guid Id, string ReceiptNumber, string BundleCode, string BundleVersion, string Channel, string Status,
     DateTimeOffset SubmittedAt, DateOnly AsOf, string? ApplicantIdNumber, IReadOnlyList<ItemStatusDto> Items,
     IReadOnlyList<TaskSummaryDto> Tasks, IReadOnlyList<TimelineEntryDto> Timeline, IReadOnlyList<UploadedMaterialDto> Materials,
-    JsonElement? CombinedResult, RatingDto? Rating);
+    JsonElement? CombinedResult, RatingDto? Rating, IReadOnlyList<NotificationDto> Notifications);
+
+/// <summary>A notification to the applicant (<c>kind</c> ∈ supplementRequested, notify, resultIssued…), in the request's language.</summary>
+public sealed record NotificationDto(string Kind, string? ItemCode, string Message, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// One item: <c>status</c> ∈ pending, active, awaitingSupplement, ended; <c>outcome</c> ∈ granted, refused, notGranted,

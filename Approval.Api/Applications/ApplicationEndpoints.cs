@@ -9,6 +9,7 @@ using Approval.Api.Data;
 using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Approval.Api.Workflows;
+using Approval.Rules.Yaml;
 using Approval.Workflows.Persistence;
 using Approval.Workflows.Runtime;
 using AutoMapper;
@@ -122,16 +123,16 @@ public static class ApplicationEndpoints
         var bundleCode = RequestBody.String(root, "bundleCode", errors);
         var channel = RequestBody.String(root, "channel", errors);
         var role = ApplicationAccess.Role(user);
-        if (channel is not null && !Channels.Contains(channel)) errors["channel"] = [$"must be one of: {string.Join(", ", Channels)}"];
+        if (channel is not null && !Channels.Contains(channel)) errors["channel"] = Texts.OneOf(Channels).Field();
         else if (channel is not null && !ChannelAllowed(role, channel))
-            errors["channel"] = [role switch { Roles.Kiosk => "a kiosk submits on the kiosk channel", Roles.Clerk => "a clerk submits on the window channel", _ => "an applicant submits online or on mobile" }];
+            errors["channel"] = (role switch { Roles.Kiosk => Texts.KioskChannel, Roles.Clerk => Texts.ClerkChannel, _ => Texts.ApplicantChannel }).Field();
 
         var key = request.Headers[IdempotencyHeader].ToString();
-        if (key.Length > 128) errors[IdempotencyHeader] = ["must be at most 128 characters"];
+        if (key.Length > 128) errors[IdempotencyHeader] = Texts.AtMostChars(128).Field();
         if (string.IsNullOrWhiteSpace(key))
         {
             key = "";
-            if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = [$"the {IdempotencyHeader} header is required for the {channel} channel"];
+            if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = Texts.HeaderRequired(IdempotencyHeader, channel).Field();
         }
         var caller = ApplicationAccess.Subject(user);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(root))));
@@ -145,32 +146,33 @@ public static class ApplicationEndpoints
 
         var person = Text(facts, "applicant.idNumber") ?? Text(facts, "enterprise.legalRepresentative.idNumber");
         var company = Text(facts, "enterprise.existingCreditCode");
-        if (person is null) return Problems.Validation(new Dictionary<string, string[]> { ["facts"] = ["names no applicant or legal representative"] });
+        if (person is null) return Problems.Validation(new Dictionary<string, string[]> { ["facts"] = Texts.NoApplicant.Field() });
         if (role == Roles.Applicant)
         {
             var subject = caller.Trim().ToUpperInvariant();
             if (subject != person.ToUpperInvariant() && subject != company?.ToUpperInvariant())
-                return TypedResults.Problem(statusCode: 403, title: "Not your application",
-                    detail: "An applicant applies for themselves: the token's subject must be the applicant's ID number, or the legal representative's ID number or the company's credit code.",
+                return TypedResults.Problem(statusCode: 403, title: Texts.NotTheApplicant.Pick(),
+                    detail: Texts.NotTheApplicantDetail.Pick(),
                     type: "https://approval.example/problems/not-the-applicant");
         }
 
         var (result, assessment) = await assessor.AssessAsync(bundle, facts, asOf, trace: false, ct);
         var started = result.Items.Where(i => i.Outcome is RuleOutcome.Eligible or RuleOutcome.Conditional).Select(i => i.Code).ToList();
         if (started.Count == 0)
-            return TypedResults.Problem(statusCode: 422, title: "Nothing to apply for",
-                detail: "No item of the bundle is eligible or conditional for these facts; see reasons.",
+            return TypedResults.Problem(statusCode: 422, title: Texts.NothingToApplyFor.Pick(),
+                detail: Texts.NothingToApplyForDetail.Pick(),
                 type: "https://approval.example/problems/nothing-to-apply-for",
                 extensions: new Dictionary<string, object?>
                 {
                     ["reasons"] = result.Items.ToDictionary(i => i.Code, i => (object)new
                     {
                         outcome = JsonNamingPolicy.CamelCase.ConvertName(i.Outcome.ToString()),
-                        reasons = i.Reasons.Select(r => r.Message).ToList(),
+                        reasons = i.Reasons.Select(r => r.Message.Pick()).ToList(),
                     }),
                 });
         var ended = result.Items.Where(i => !started.Contains(i.Code)).Select(i => new ItemEnd(i.Code,
-            (i.Outcome == RuleOutcome.NeedsInformation ? "needs information: " : "") + string.Join(" ", i.Reasons.Select(r => r.Message)),
+            ItemReasons.Encode(LocalizedText.Join(i.Reasons.Select(r => r.Message)
+                .Prepend(i.Outcome == RuleOutcome.NeedsInformation ? OutcomeTexts.NeedsInformation : LocalizedText.Same("")))),
             i.Outcome == RuleOutcome.NotApplicable ? ItemOutcome.NotApplicable : ItemOutcome.Ineligible)).ToList();
         var toUpload = result.Materials.Where(m => m.Status == "required" && m.RequiredFor.Any(started.Contains))
             .Select(m => new MaterialToUploadDto(m.Code, m.RequiredFor)).ToList();
@@ -178,7 +180,7 @@ public static class ApplicationEndpoints
         var definition = await engine.DefinitionAsync(db, catalog, bundle.Code, bundle.Version, ct)
                          ?? throw new InvalidOperationException($"bundle {bundle.Code} has no workflow");
         var factsJson = facts.GetRawText();
-        var assessmentJson = JsonSerializer.Serialize(assessment, JsonDefaults.Options);
+        var assessmentJson = JsonSerializer.Serialize(result, JsonDefaults.Options);
         for (var attempt = 0; ; attempt++)
         {
             var now = clock.GetUtcNow();
@@ -227,8 +229,8 @@ public static class ApplicationEndpoints
             .Select(a => new { a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
         if (existing is null) return null;
         if (existing.RequestHash == requestHash) return TypedResults.Text(existing.ReceiptJson, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
-        return TypedResults.Problem(statusCode: 422, title: "Idempotency key reused with a different body",
-            detail: $"The {IdempotencyHeader} '{key}' was already used for application {existing.ReceiptNumber} with another request body. Use a new key for a new application.",
+        return TypedResults.Problem(statusCode: 422, title: Texts.KeyReused.Pick(),
+            detail: Texts.KeyReusedDetail(key, existing.ReceiptNumber).Pick(),
             type: "https://approval.example/problems/idempotency-key-reused");
     }
 
@@ -261,14 +263,18 @@ public static class ApplicationEndpoints
         var complaint = application.Rating is not null
             ? await db.ComplaintTasks.AsNoTracking().Where(c => c.ApplicationId == id).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
             : null;
+        var notifications = await db.Notifications.AsNoTracking().Where(n => n.ApplicationId == id && n.Recipient == "applicant")
+            .OrderBy(n => n.Id).ToListAsync(ct);
         var bundle = await catalog.FindVersionAsync(db, application.BundleCode, application.BundleVersion, ct);
         var mask = owner ? IdMasker.None : IdMasker.For(application.FactsJson);
         var applicantId = JsonNode.Parse(application.FactsJson) is JsonObject f
             ? (f["applicant"]?["idNumber"] ?? f["enterprise"]?["legalRepresentative"]?["idNumber"])?.GetValue<string>()
             : null;
 
+        var refusedAtAcceptance = instance.Status == InstanceStatus.Refused;
         var items = instance.Items.OrderBy(i => i.Code, StringComparer.Ordinal).Select(i => new ItemStatusDto(
-            i.Code, bundle?.Item(i.Code)?.Name.Zh ?? i.Code, bundle?.Item(i.Code)?.Department ?? "", i.Status, i.Outcome, mask.Text(i.OutcomeReason),
+            i.Code, ItemReasons.ItemName(bundle, i.Code).Pick(), bundle?.Item(i.Code)?.Department ?? "", i.Status, i.Outcome,
+            mask.Text(ItemReasons.Of(i, bundle, refusedAtAcceptance)?.Pick()),
             mask.Text(i.Number), i.DueDate, i.StatutoryDueDate, i.PausedOn is not null, i.PausedOn, i.UsedDays,
             (i.SupplementMaterials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), i.ReviewFlag)).ToList();
         var timeline = mapper.Map<List<TimelineEntryDto>>(history).Select(h => h with { Detail = mask.Text(h.Detail) }).ToList();
@@ -276,8 +282,10 @@ public static class ApplicationEndpoints
             instance.Status, DateTimeOffset.FromUnixTimeMilliseconds(application.SubmittedAt), application.AsOf,
             applicantId is null ? null : mask.Text(applicantId),
             items, mapper.Map<List<TaskSummaryDto>>(tasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)), timeline,
-            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(application.CombinedResultJson),
-            application.Rating is { } score ? new RatingDto(score, application.RatingComment, DateTimeOffset.FromUnixTimeMilliseconds(application.RatedAt ?? 0), complaint) : null);
+            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(CombinedResultBuilder.Localize(application.CombinedResultJson)),
+            application.Rating is { } score ? new RatingDto(score, application.RatingComment, DateTimeOffset.FromUnixTimeMilliseconds(application.RatedAt ?? 0), complaint) : null,
+            notifications.Select(n => new NotificationDto(n.Kind, n.ItemCode, mask.Text(ItemReasons.Decode(n.Message ?? "").Pick()) ?? "",
+                DateTimeOffset.FromUnixTimeMilliseconds(n.CreatedAt))).ToList());
     }
 
     // ---------------------------------------------------------------- supplements, withdrawal, rating
@@ -298,8 +306,8 @@ public static class ApplicationEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
 
         if (itemCode is not null && await MissingUploadsAsync(db, id, itemCode, ct) is { Count: > 0 } missing)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Materials not uploaded",
-                detail: $"Upload the requested material(s) first (POST /api/applications/{id}/materials/{{code}}): {string.Join(", ", missing)}.",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: Texts.MaterialsNotUploaded.Pick(),
+                detail: Texts.MaterialsNotUploadedDetail(id, string.Join(", ", missing)).Pick(),
                 type: "https://approval.example/problems/materials-not-uploaded",
                 extensions: new Dictionary<string, object?> { ["itemCode"] = itemCode, ["materials"] = missing });
 
@@ -337,8 +345,8 @@ public static class ApplicationEndpoints
         var errors = RequestBody.AllowOnly(root, "itemCode", "reason");
         var itemCode = RequestBody.String(root, "itemCode", errors, required: false);
         var reason = RequestBody.String(root, "reason", errors);
-        if (reason is not null && string.IsNullOrWhiteSpace(reason)) errors["reason"] = ["must not be empty"];
-        if (reason is { Length: > 500 }) errors["reason"] = ["must have at most 500 characters"];
+        if (reason is not null && string.IsNullOrWhiteSpace(reason)) errors["reason"] = Texts.MustNotBeEmpty.Field();
+        if (reason is { Length: > 500 }) errors["reason"] = Texts.AtMostChars(500).Field();
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await engine.DefinitionAsync(db, catalog, application!.BundleCode, application.BundleVersion, ct);
@@ -360,8 +368,8 @@ public static class ApplicationEndpoints
         var errors = RequestBody.AllowOnly(root, "itemCode", "text");
         var itemCode = RequestBody.String(root, "itemCode", errors);
         var text = RequestBody.String(root, "text", errors);
-        if (text is not null && string.IsNullOrWhiteSpace(text)) errors["text"] = ["must not be empty"];
-        if (text is { Length: > 1000 }) errors["text"] = ["must have at most 1000 characters"];
+        if (text is not null && string.IsNullOrWhiteSpace(text)) errors["text"] = Texts.MustNotBeEmpty.Field();
+        if (text is { Length: > 1000 }) errors["text"] = Texts.AtMostChars(1000).Field();
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var bundle = (await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct))?.Bundle;
@@ -392,17 +400,17 @@ public static class ApplicationEndpoints
         var root = document.RootElement;
         var errors = RequestBody.AllowOnly(root, "score", "comment");
         int score = 0;
-        if (!root.TryGetProperty("score", out var s)) errors["score"] = ["is required"];
-        else if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out score) || score is < 1 or > 5) errors["score"] = ["must be a whole number from 1 to 5"];
+        if (!root.TryGetProperty("score", out var s)) errors["score"] = Texts.Required.Field();
+        else if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out score) || score is < 1 or > 5) errors["score"] = Texts.ScoreRange.Field();
         var comment = RequestBody.String(root, "comment", errors, required: false);
-        if (comment is { Length: > 1000 }) errors["comment"] = ["must have at most 1000 characters"];
+        if (comment is { Length: > 1000 }) errors["comment"] = Texts.AtMostChars(1000).Field();
         if (errors.Count > 0) return Problems.Validation(errors);
 
         if (application.CombinedResultJson is null)
-            return TypedResults.Problem(statusCode: 409, title: "No result yet", detail: "The service can be rated once the combined result (统一出件) is issued.",
+            return TypedResults.Problem(statusCode: 409, title: Texts.NoResultYet.Pick(), detail: Texts.NoResultYetDetail.Pick(),
                 type: "https://approval.example/problems/not-yet-rateable");
         if (application.Rating is not null)
-            return TypedResults.Problem(statusCode: 409, title: "Already rated", detail: "An application is rated once.",
+            return TypedResults.Problem(statusCode: 409, title: Texts.AlreadyRated.Pick(), detail: Texts.AlreadyRatedDetail.Pick(),
                 type: "https://approval.example/problems/already-rated");
 
         var now = clock.GetUtcNow();
@@ -422,7 +430,7 @@ public static class ApplicationEndpoints
             db.Notifications.Add(new Notification
             {
                 ApplicationId = id, Kind = "complaint", Recipient = complaint.Department, TaskId = complaint.Id,
-                Message = $"rating {score}: {comment}", CreatedAt = now.ToUnixTimeMilliseconds(),
+                Message = ItemReasons.Encode(OutcomeTexts.Complaint(score, comment)), CreatedAt = now.ToUnixTimeMilliseconds(),
             });
             complaintId = complaint.Id;
         }
@@ -433,7 +441,7 @@ public static class ApplicationEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem(statusCode: 409, title: "Changed meanwhile", detail: "The application changed while rating; read it and try again.");
+            return TypedResults.Problem(statusCode: 409, title: Texts.ChangedMeanwhile.Pick(), detail: Texts.ChangedMeanwhileDetail.Pick());
         }
         return TypedResults.Ok(new RatingDto(score, comment, now, complaintId));
     }
@@ -451,40 +459,40 @@ public static class ApplicationEndpoints
     {
         if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
-            if (required) errors[name] = ["is required"];
+            if (required) errors[name] = Texts.Required.Field();
             return null;
         }
         if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(x.GetString())))
         {
-            errors[name] = ["must be an array of material codes"];
+            errors[name] = Texts.MaterialCodes.Field();
             return null;
         }
         var list = v.EnumerateArray().Select(x => x.GetString()!).ToList();
-        if (required && list.Count == 0) errors[name] = ["must name at least one material"];
+        if (required && list.Count == 0) errors[name] = Texts.AtLeastOneMaterial.Field();
         return list;
     }
 
-    internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: 404, title: "Unknown application",
-        detail: $"There is no application {id}.", type: "https://approval.example/problems/unknown-application");
+    internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: 404, title: Texts.UnknownApplication.Pick(),
+        detail: Texts.UnknownApplicationDetail(id).Pick(), type: "https://approval.example/problems/unknown-application");
 
-    internal static ProblemHttpResult Forbidden() => TypedResults.Problem(statusCode: 403, title: "Forbidden",
-        detail: "This application is not yours to see or act on.", type: "https://approval.example/problems/forbidden");
+    internal static ProblemHttpResult Forbidden() => TypedResults.Problem(statusCode: 403, title: Texts.Forbidden.Pick(),
+        detail: Texts.ForbiddenDetail.Pick(), type: "https://approval.example/problems/forbidden");
 
     /// <summary>A refusal of the workflow runtime as a problem: 404 for unknown items, 409 naming the reason otherwise.</summary>
     internal static ProblemHttpResult Refused(Refusal refusal) => TypedResults.Problem(
         statusCode: refusal.Kind == RefusalKind.NotFound ? 404 : 409,
-        title: refusal.Kind switch
+        title: (refusal.Kind switch
         {
-            RefusalKind.PrerequisiteUndecided => $"Waiting for {refusal.ItemCode}",
-            RefusalKind.SecondSupplement => "Supplement already requested (一次性告知)",
-            RefusalKind.TaskNotOpen => "Task is not open",
-            RefusalKind.ActionNotAllowed => "Action not allowed now",
-            RefusalKind.NotAwaitingSupplement => "Not waiting for a supplement",
-            RefusalKind.AlreadyDecided => "Already decided",
-            RefusalKind.NotFound => "Not found",
-            _ => "Refused",
-        },
-        detail: refusal.Reason,
+            RefusalKind.PrerequisiteUndecided => Texts.WaitingFor(refusal.ItemCode),
+            RefusalKind.SecondSupplement => Texts.SecondSupplement,
+            RefusalKind.TaskNotOpen => Texts.TaskNotOpen,
+            RefusalKind.ActionNotAllowed => Texts.ActionNotAllowed,
+            RefusalKind.NotAwaitingSupplement => Texts.NotAwaitingSupplement,
+            RefusalKind.AlreadyDecided => Texts.AlreadyDecided,
+            RefusalKind.NotFound => Texts.NotFound,
+            _ => Texts.Refused,
+        }).Pick(),
+        detail: RefusalTexts.Detail(refusal).Pick(),
         type: $"https://approval.example/problems/{JsonNamingPolicy.KebabCaseLower.ConvertName(refusal.Kind.ToString())}",
         extensions: new Dictionary<string, object?> { ["refusal"] = JsonNamingPolicy.CamelCase.ConvertName(refusal.Kind.ToString()), ["itemCode"] = refusal.ItemCode });
 }

@@ -41,12 +41,12 @@ public static class MaterialEndpoints
         if (!ApplicationAccess.CanActFor(user, application, personal)) return ApplicationEndpoints.Forbidden();
         var bundle = await catalog.FindVersionAsync(db, application.BundleCode, application.BundleVersion, ct);
         if (bundle?.Materials.Any(m => m.Code == materialCode) != true)
-            return TypedResults.Problem(statusCode: 404, title: "Unknown material",
-                detail: $"Bundle {application.BundleCode} has no material '{materialCode}'.", type: "https://approval.example/problems/unknown-material");
+            return TypedResults.Problem(statusCode: 404, title: Texts.UnknownMaterial.Pick(),
+                detail: Texts.UnknownMaterialDetail(application.BundleCode, materialCode).Pick(), type: "https://approval.example/problems/unknown-material");
 
         if (request.ContentLength > options.MaxBytes + 64 * 1024) return TooLarge(options);
         if (!request.HasFormContentType)
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send the file as multipart/form-data with a field named `file`.");
+            return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedMediaType.Pick(), detail: Texts.MultipartRequired.Pick());
         IFormCollection form;
         try
         {
@@ -54,15 +54,15 @@ public static class MaterialEndpoints
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = [$"the multipart body could not be read ({e.Message})"] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = Texts.UnreadableMultipart(e.Message).Field() });
         }
         if (form.Files.GetFile("file") is not { } file || file.Length == 0)
-            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["a non-empty file in the form field `file` is required"] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = Texts.FileRequired.Field() });
         if (file.Length > options.MaxBytes) return TooLarge(options);
         var contentType = file.ContentType.Split(';')[0].Trim().ToLowerInvariant();
         if (!MaterialOptions.Signatures.TryGetValue(contentType, out var signature))
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported file type",
-                detail: $"'{contentType}' is not accepted; upload PDF (application/pdf), JPEG (image/jpeg) or PNG (image/png).",
+            return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedFileType.Pick(),
+                detail: Texts.UnsupportedFileTypeDetail(contentType).Pick(),
                 type: "https://approval.example/problems/unsupported-file-type");
 
         byte[] content;
@@ -73,8 +73,8 @@ public static class MaterialEndpoints
             content = buffer.ToArray();
         }
         if (!content.AsSpan().StartsWith(signature))
-            return TypedResults.Problem(statusCode: 415, title: "Content does not match its type",
-                detail: $"The file is declared as {contentType} but its content is not.", type: "https://approval.example/problems/unsupported-file-type");
+            return TypedResults.Problem(statusCode: 415, title: Texts.ContentMismatch.Pick(),
+                detail: Texts.ContentMismatchDetail(contentType).Pick(), type: "https://approval.example/problems/unsupported-file-type");
 
         var now = clock.GetUtcNow();
         var material = new ApplicationMaterial
@@ -136,6 +136,6 @@ public static class MaterialEndpoints
             ? Path.GetFullPath(folder, environment.ContentRootPath)
             : Path.Combine(Path.GetFullPath(database.DataFolder, environment.ContentRootPath), "materials");
 
-    private static ProblemHttpResult TooLarge(MaterialOptions options) => TypedResults.Problem(statusCode: 413, title: "File too large",
-        detail: $"A material may have at most {options.MaxBytes} bytes.", type: "https://approval.example/problems/file-too-large");
+    private static ProblemHttpResult TooLarge(MaterialOptions options) => TypedResults.Problem(statusCode: 413, title: Texts.FileTooLarge.Pick(),
+        detail: Texts.FileTooLargeDetail(options.MaxBytes).Pick(), type: "https://approval.example/problems/file-too-large");
 }

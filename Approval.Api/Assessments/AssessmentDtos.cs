@@ -1,4 +1,5 @@
 using Approval.Rules;
+using Approval.Api.Infrastructure;
 using AutoMapper;
 
 namespace Approval.Api.Assessments;
@@ -16,7 +17,8 @@ public sealed record AssessmentResponse(
 /// <summary>One item: <c>outcome</c> ∈ eligible, ineligible, conditional, notApplicable, needsInformation.</summary>
 public sealed record AssessedItemDto(string Code, ItemOutcome Outcome, IReadOnlyList<string> DependsOn, IReadOnlyList<ReasonDto> Reasons, BenefitDto? Benefit);
 
-/// <summary>A rule that decided the outcome. For "why not" outcomes <c>condition</c> and <c>values</c> show what failed.</summary>
+/// <summary>A rule that decided the outcome, <c>message</c> in the request's language (Accept-Language; zh-CN by default).
+/// For "why not" outcomes <c>condition</c> and <c>values</c> show what failed.</summary>
 public sealed record ReasonDto(string RuleId, string Message, string Kind, string? Condition, IReadOnlyList<FactValueDto>? Values);
 
 public sealed record FactValueDto(string Path, string Value);
@@ -34,7 +36,7 @@ public sealed class AssessmentMappingProfile : Profile
     public AssessmentMappingProfile()
     {
         CreateMap<ItemAssessment, AssessedItemDto>();
-        CreateMap<Reason, ReasonDto>();
+        CreateMap<Reason, ReasonDto>().ForCtorParam(nameof(ReasonDto.Message), o => o.MapFrom(r => r.Message.Pick()));
         CreateMap<FactValue, FactValueDto>();
         CreateMap<Benefit, BenefitDto>();
         CreateMap<MaterialRequirement, MaterialRequirementDto>();

@@ -47,7 +47,7 @@ public static class CalendarEndpoints
     public static async Task<Results<Ok<CalendarYearDto>, ProblemHttpResult>> GetYear(int year, ApprovalDb db, CancellationToken ct) =>
         await CalendarService.LoadYearAsync(db, year, ct) is { } y
             ? TypedResults.Ok(ToDto(y))
-            : TypedResults.Problem(statusCode: 404, title: "No calendar for this year", detail: $"The holiday calendar of {year} is not stored; PUT it first.");
+            : TypedResults.Problem(statusCode: 404, title: Texts.NoCalendar.Pick(), detail: Texts.NoCalendarDetail(year).Pick());
 
     public static async Task<Results<Ok<CalendarYearDto>, ValidationProblem>> PutYear(int year, HttpRequest request, ApprovalDb db,
         WorkflowEngine engine, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Approval.Rules.Bundles;
 using Approval.Rules.Identifiers;
+using Approval.Rules.Yaml;
+using Approval.Api.Infrastructure;
 
 namespace Approval.Api.Forms;
 
@@ -18,7 +20,7 @@ public static partial class FormValidator
     {
         var errors = new Dictionary<string, List<string>>();
         if (facts.ValueKind != JsonValueKind.Object)
-            Add(errors, prefix, "must be a JSON object");
+            Add(errors, prefix, Texts.MustBeObject);
         else
             ValidateObject(bundle.Form, facts, facts, prefix, "", errors);
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
@@ -41,9 +43,9 @@ public static partial class FormValidator
             if (!present)
             {
                 if (field.Required)
-                    Add(errors, jsonPath, $"{field.Label.En} is required");
+                    Add(errors, jsonPath, Texts.FieldRequired(field.Label));
                 else if (field.RequiredWhen is { } when && Holds(when, scope))
-                    Add(errors, jsonPath, $"{field.Label.En} is required when {when}");
+                    Add(errors, jsonPath, Texts.FieldRequiredWhen(field.Label, when));
                 continue;
             }
             ValidateValue(field, fields, scope, value, jsonPath, errors);
@@ -51,11 +53,11 @@ public static partial class FormValidator
         foreach (var property in obj.EnumerateObject())
         {
             if (!known.Contains(property.Name))
-                Add(errors, $"{jsonPrefix}.{property.Name}", "is not a field of this form");
+                Add(errors, $"{jsonPrefix}.{property.Name}", Texts.NotAFormField);
             else if (!fields.Any(f => f.Path == fieldPrefix + property.Name) && property.Value.ValueKind != JsonValueKind.Null)
             {
                 if (property.Value.ValueKind != JsonValueKind.Object)
-                    Add(errors, $"{jsonPrefix}.{property.Name}", "must be a JSON object");
+                    Add(errors, $"{jsonPrefix}.{property.Name}", Texts.MustBeObject);
                 else
                     ValidateObject(fields, scope, property.Value, $"{jsonPrefix}.{property.Name}", $"{fieldPrefix}{property.Name}.", errors);
             }
@@ -74,22 +76,22 @@ public static partial class FormValidator
         switch (f.Type)
         {
             case FieldType.Boolean when v.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
-                Add(errors, path, "must be true or false");
+                Add(errors, path, Texts.MustBeBool);
                 return;
             case FieldType.Integer when v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out _):
-                Add(errors, path, "must be a whole number");
+                Add(errors, path, Texts.MustBeWholeNumber);
                 return;
             case FieldType.Number when v.ValueKind != JsonValueKind.Number:
-                Add(errors, path, "must be a number");
+                Add(errors, path, Texts.MustBeNumber);
                 return;
             case FieldType.String or FieldType.Enum or FieldType.Date when v.ValueKind != JsonValueKind.String:
-                Add(errors, path, "must be a string");
+                Add(errors, path, Texts.MustBeString);
                 return;
             case FieldType.Object when v.ValueKind != JsonValueKind.Object:
-                Add(errors, path, "must be a JSON object");
+                Add(errors, path, Texts.MustBeObject);
                 return;
             case FieldType.Array when v.ValueKind != JsonValueKind.Array:
-                Add(errors, path, "must be a JSON array");
+                Add(errors, path, Texts.MustBeArray);
                 return;
         }
 
@@ -97,21 +99,21 @@ public static partial class FormValidator
         {
             case FieldType.String:
                 var s = v.GetString()!;
-                if (f.MinLength is { } min && s.Trim().Length < min) Add(errors, path, $"must have at least {min} characters");
-                if (f.MaxLength is { } max && s.Length > max) Add(errors, path, $"must have at most {max} characters");
+                if (f.MinLength is { } min && s.Trim().Length < min) Add(errors, path, Texts.AtLeastChars(min));
+                if (f.MaxLength is { } max && s.Length > max) Add(errors, path, Texts.AtMostChars(max));
                 if (f.Format is { } format && FormatError(format, s, scope) is { } problem) Add(errors, path, problem);
                 break;
             case FieldType.Enum when !f.Values.Contains(v.GetString()!):
-                Add(errors, path, $"must be one of: {string.Join(", ", f.Values)}");
+                Add(errors, path, Texts.OneOf(f.Values));
                 break;
             case FieldType.Date when !DateOnly.TryParseExact(v.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _):
-                Add(errors, path, "must be a date like 2026-11-22");
+                Add(errors, path, Texts.MustBeDate);
                 break;
             case FieldType.Integer or FieldType.Number:
-                if (!v.TryGetDecimal(out var n)) { Add(errors, path, "is out of range"); break; }
-                if (f.Minimum is { } lo && n < lo) Add(errors, path, $"must be at least {lo.ToString(CultureInfo.InvariantCulture)}");
-                if (f.Maximum is { } hi && n > hi) Add(errors, path, $"must be at most {hi.ToString(CultureInfo.InvariantCulture)}");
-                if (f.ExclusiveMinimum is { } ex && n <= ex) Add(errors, path, $"must be greater than {ex.ToString(CultureInfo.InvariantCulture)}");
+                if (!v.TryGetDecimal(out var n)) { Add(errors, path, Texts.OutOfRange); break; }
+                if (f.Minimum is { } lo && n < lo) Add(errors, path, Texts.AtLeast(lo.ToString(CultureInfo.InvariantCulture)));
+                if (f.Maximum is { } hi && n > hi) Add(errors, path, Texts.AtMost(hi.ToString(CultureInfo.InvariantCulture)));
+                if (f.ExclusiveMinimum is { } ex && n <= ex) Add(errors, path, Texts.GreaterThan(ex.ToString(CultureInfo.InvariantCulture)));
                 break;
             case FieldType.Object:
                 ValidateObject(fields, scope, v, path, f.Path + ".", errors);
@@ -125,14 +127,14 @@ public static partial class FormValidator
     private static void ValidateArray(FormField f, JsonElement array, string path, Dictionary<string, List<string>> errors)
     {
         var count = array.GetArrayLength();
-        if (f.MinItems is { } min && count < min) Add(errors, path, $"must have at least {min} entries");
+        if (f.MinItems is { } min && count < min) Add(errors, path, Texts.AtLeastEntries(min));
         var index = 0;
         decimal sum = 0;
         var summable = true;
         foreach (var element in array.EnumerateArray())
         {
             var itemPath = $"{path}[{index++}]";
-            if (element.ValueKind != JsonValueKind.Object) { Add(errors, itemPath, "must be a JSON object"); summable = false; continue; }
+            if (element.ValueKind != JsonValueKind.Object) { Add(errors, itemPath, Texts.MustBeObject); summable = false; continue; }
             ValidateObject(f.ItemFields, element, element, itemPath, "", errors);
             if (f.SumOf is { } s)
             {
@@ -141,25 +143,25 @@ public static partial class FormValidator
             }
         }
         if (f.SumOf is { } total && summable && count > 0 && sum != total.Total)
-            Add(errors, path, $"{total.Field} must add up to {total.Total.ToString(CultureInfo.InvariantCulture)} (they add up to {sum.ToString(CultureInfo.InvariantCulture)})");
+            Add(errors, path, Texts.MustAddUpTo(total.Field, total.Total.ToString(CultureInfo.InvariantCulture), sum.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static string? FormatError(string format, string s, JsonElement scope) => format switch
+    private static LocalizedText? FormatError(string format, string s, JsonElement scope) => format switch
     {
-        "cn-id" => ChineseId.IsValid(s) ? null : "is not a valid resident ID number (GB 11643: 17 digits, a valid birth date and the right check character)",
-        "uscc" => CreditCode.IsValid(s) ? null : "is not a valid unified social credit code (GB 32100: 18 characters with the right check character)",
-        "mobile" => Mobile().IsMatch(s) ? null : "must be an 11-digit mobile number starting with 1",
-        "region-code" => Region().IsMatch(s) ? null : "must be a 6-digit administrative division code",
+        "cn-id" => ChineseId.IsValid(s) ? null : Texts.InvalidIdNumber,
+        "uscc" => CreditCode.IsValid(s) ? null : Texts.InvalidCreditCode,
+        "mobile" => Mobile().IsMatch(s) ? null : Texts.InvalidMobile,
+        "region-code" => Region().IsMatch(s) ? null : Texts.InvalidRegion,
         "disability-certificate" => DisabilityCertificateError(s, scope),
         _ => null,
     };
 
-    private static string? DisabilityCertificateError(string s, JsonElement scope)
+    private static LocalizedText? DisabilityCertificateError(string s, JsonElement scope)
     {
         if (s.Length != 20 || !ChineseId.IsValid(s[..18]) || s[18] is < '1' or > '7' || s[19] is < '1' or > '4')
-            return "must be 20 characters: the holder's ID number, a category digit (1-7) and a grade digit (1-4)";
+            return Texts.CertificateFormat;
         return Lookup(scope, "applicant.idNumber") is { ValueKind: JsonValueKind.String } id && !string.Equals(id.GetString(), s[..18], StringComparison.OrdinalIgnoreCase)
-            ? "must begin with the applicant's ID number"
+            ? Texts.CertificateOfApplicant
             : null;
     }
 
@@ -190,10 +192,10 @@ public static partial class FormValidator
 
     private static JsonElement? Lookup(JsonElement scope, string path) => Infrastructure.JsonPath.Find(scope, path);
 
-    private static void Add(Dictionary<string, List<string>> errors, string path, string message)
+    private static void Add(Dictionary<string, List<string>> errors, string path, LocalizedText text)
     {
         if (!errors.TryGetValue(path, out var list)) errors[path] = list = [];
-        list.Add(message);
+        list.Add(text.Pick());
     }
 
     [GeneratedRegex(@"^1[3-9]\d{9}$")]

@@ -11,14 +11,19 @@ public static class ErrorHandling
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            if (ctx.ProblemDetails.Status is { } status && Texts.StatusTitle(status) is { } title
+                && (ctx.ProblemDetails.Title is null || ctx.ProblemDetails.Title == title.En || ctx.ProblemDetails.Title == ReasonPhrase(status)))
+                ctx.ProblemDetails.Title = title.Pick();
             if (ctx.Exception is BadHttpRequestException bad)
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.HttpContext.Response.StatusCode = bad.StatusCode;
-                ctx.ProblemDetails.Title = "Bad request";
+                ctx.ProblemDetails.Title = Texts.BadRequest.Pick();
                 ctx.ProblemDetails.Detail = bad.Message;
             }
         });
+
+    private static string? ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     public static WebApplication UseProblemResponses(this WebApplication app)
     {

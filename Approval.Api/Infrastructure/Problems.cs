@@ -7,11 +7,11 @@ public static class Problems
 {
     public static ProblemHttpResult UnknownBundle(string code) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
-        title: "Unknown bundle",
-        detail: $"There is no bundle with code '{code}'. GET /api/bundles lists them.",
+        title: Texts.UnknownBundle.Pick(),
+        detail: Texts.UnknownBundleDetail(code).Pick(),
         type: "https://approval.example/problems/unknown-bundle");
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
-        TypedResults.ValidationProblem(errors, detail: detail ?? "The request has invalid fields; see errors, keyed by JSON path.",
-            title: "Invalid request", type: "https://approval.example/problems/validation");
+        TypedResults.ValidationProblem(errors, detail: detail ?? Texts.InvalidRequestDetail.Pick(),
+            title: Texts.InvalidRequest.Pick(), type: "https://approval.example/problems/validation");
 }

@@ -11,17 +11,17 @@ public static class RequestBody
     public static async Task<Parsed> ReadJsonAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
-            return new(null, new() { ["body"] = ["must be application/json"] });
+            return new(null, new() { ["body"] = Texts.MustBeJson.Field() });
         try
         {
             var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
             if (document.RootElement.ValueKind == JsonValueKind.Object) return new(document, null);
             document.Dispose();
-            return new(null, new() { ["body"] = ["must be a JSON object"] });
+            return new(null, new() { ["body"] = Texts.MustBeObject.Field() });
         }
         catch (JsonException e)
         {
-            return new(null, new() { ["body"] = [$"is not valid JSON ({e.Message.Split(" Path:")[0]})"] });
+            return new(null, new() { ["body"] = Texts.NotValidJson(e.Message.Split(" Path:")[0]).Field() });
         }
     }
 
@@ -29,7 +29,7 @@ public static class RequestBody
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var p in root.EnumerateObject().Where(p => !names.Contains(p.Name)))
-            errors[p.Name] = [$"is not a field of this request (expected {string.Join(", ", names)})"];
+            errors[p.Name] = Texts.NotAField(string.Join(", ", names)).Field();
         return errors;
     }
 
@@ -38,7 +38,7 @@ public static class RequestBody
         if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(v.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             return d;
-        errors[name] = ["must be a date like 2026-11-22"];
+        errors[name] = Texts.MustBeDate.Field();
         return null;
     }
 
@@ -46,11 +46,11 @@ public static class RequestBody
     {
         if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
-            if (required) errors[name] = ["is required"];
+            if (required) errors[name] = Texts.Required.Field();
             return null;
         }
         if (v.ValueKind == JsonValueKind.String) return v.GetString();
-        errors[name] = ["must be a string"];
+        errors[name] = Texts.MustBeString.Field();
         return null;
     }
 }

@@ -57,8 +57,8 @@ public static class SharedDataEndpoints
         ClaimsPrincipal user, CancellationToken ct)
     {
         if (SharedSources.Find(source) is not { } definition)
-            return TypedResults.Problem(statusCode: 404, title: "Unknown shared-data source",
-                detail: $"'{source}' is not a source; one of: {string.Join(", ", SharedSources.All.Select(s => s.Code))}");
+            return TypedResults.Problem(statusCode: 404, title: Texts.UnknownSource.Pick(),
+                detail: Texts.UnknownSourceDetail(source, string.Join(", ", SharedSources.All.Select(s => s.Code))).Pick());
 
         List<JsonObject> records;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -74,8 +74,8 @@ public static class SharedDataEndpoints
                     if (SharedCsv.Parse(body, definition, out records) is { } csvError) return Problems.Validation(csvError);
                     break;
                 default:
-                    return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
-                        detail: "Send the records as application/json or text/csv.");
+                    return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedMediaType.Pick(),
+                        detail: Texts.JsonOrCsv.Pick());
             }
         }
 

@@ -96,10 +96,10 @@ public static class TaskEndpoints
         string? department, string? status, string? kind, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !Statuses.Contains(status)) errors["status"] = [$"must be one of: {string.Join(", ", Statuses)}"];
-        if (sort is not null && !Sorts.Contains(sort)) errors["sort"] = [$"must be one of: {string.Join(", ", Sorts)}"];
-        if (page is < 1) errors["page"] = ["must be at least 1"];
-        if (pageSize is < 1 or > 100) errors["pageSize"] = ["must be from 1 to 100"];
+        if (status is not null && !Statuses.Contains(status)) errors["status"] = Texts.OneOf(Statuses).Field();
+        if (sort is not null && !Sorts.Contains(sort)) errors["sort"] = Texts.OneOf(Sorts).Field();
+        if (page is < 1) errors["page"] = Texts.AtLeastOne.Field();
+        if (pageSize is < 1 or > 100) errors["pageSize"] = Texts.PageSizeRange.Field();
         if (errors.Count > 0) return Problems.Validation(errors);
         var own = ApplicationAccess.Department(user);
         if (ApplicationAccess.Role(user) == Roles.Reviewer)
@@ -243,8 +243,8 @@ public static class TaskEndpoints
             ? step.Outputs : [];
         var bundle = definition?.Bundle;
         var mask = IdMasker.For(application.FactsJson);
-        var itemDto = item is null ? null : new ItemStatusDto(item.Code, bundle?.Item(item.Code)?.Name.Zh ?? item.Code, bundle?.Item(item.Code)?.Department ?? "",
-            item.Status, item.Outcome, mask.Text(item.OutcomeReason), mask.Text(item.Number), item.DueDate, item.StatutoryDueDate, item.PausedOn is not null,
+        var itemDto = item is null ? null : new ItemStatusDto(item.Code, ItemReasons.ItemName(bundle, item.Code).Pick(), bundle?.Item(item.Code)?.Department ?? "",
+            item.Status, item.Outcome, mask.Text(ItemReasons.Of(item, bundle)?.Pick()), mask.Text(item.Number), item.DueDate, item.StatutoryDueDate, item.PausedOn is not null,
             item.PausedOn, item.UsedDays, (item.SupplementMaterials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), item.ReviewFlag);
         return new TaskDetailDto(Row.Of(task).ToDto(application.ReceiptNumber, application.BundleCode, DepartmentView.Project(application.FactsJson, task.Department)),
             outputs, task.Action, task.Reason, (task.Materials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
@@ -270,13 +270,13 @@ public static class TaskEndpoints
         var errors = RequestBody.AllowOnly(root, "action", "reason", "materials", "outputs");
         var action = RequestBody.String(root, "action", errors);
         var reason = RequestBody.String(root, "reason", errors, required: false);
-        if (reason is { Length: > 2000 }) errors["reason"] = ["must have at most 2000 characters"];
-        if (action is "reject" or "requestSupplement" or "resolve" && string.IsNullOrWhiteSpace(reason)) errors["reason"] = [$"is required to {action}"];
+        if (reason is { Length: > 2000 }) errors["reason"] = Texts.AtMostChars(2000).Field();
+        if (action is "reject" or "requestSupplement" or "resolve" && string.IsNullOrWhiteSpace(reason)) errors["reason"] = Texts.RequiredTo(action).Field();
         var materials = ApplicationEndpoints.StringList(root, "materials", errors, required: action == "requestSupplement");
         JsonObject? outputs = null;
         if (root.TryGetProperty("outputs", out var o) && o.ValueKind != JsonValueKind.Null)
         {
-            if (o.ValueKind != JsonValueKind.Object) errors["outputs"] = ["must be a JSON object"];
+            if (o.ValueKind != JsonValueKind.Object) errors["outputs"] = Texts.MustBeObject.Field();
             else outputs = JsonNode.Parse(o.GetRawText())!.AsObject();
         }
         if (errors.Count == 0 && task is not null) ValidateOutputs(task.Kind, action!, outputs, errors);
@@ -310,7 +310,7 @@ public static class TaskEndpoints
         }
         if (result.Refusal is { } refusal)
             return refusal.Kind == RefusalKind.InvalidDecision
-                ? Problems.Validation(new Dictionary<string, string[]> { [refusal.Reason.StartsWith("output", StringComparison.Ordinal) ? "outputs" : "action"] = [refusal.Reason] })
+                ? Problems.Validation(new Dictionary<string, string[]> { [refusal.Reason.StartsWith("output", StringComparison.Ordinal) ? "outputs" : "action"] = RefusalTexts.Detail(refusal).Field() })
                 : ApplicationEndpoints.Refused(refusal);
         // The runtime's rows stay tracked after its SaveChanges, exactly as saved: answer from them instead of reading them again.
         var decided = db.WorkflowTasks.Local.FirstOrDefault(t => t.Id == taskId);
@@ -330,35 +330,35 @@ public static class TaskEndpoints
             _ => [],
         };
         foreach (var key in outputs?.Select(p => p.Key) ?? [])
-            if (!allowed.Contains(key)) errors[$"outputs.{key}"] = [allowed.Length == 0 ? $"a {kind} records no outputs" : $"is not recorded by a {kind} (records: {string.Join(", ", allowed)})"];
+            if (!allowed.Contains(key)) errors[$"outputs.{key}"] = (allowed.Length == 0 ? Texts.NoOutputs(kind) : Texts.NotAnOutput(kind, string.Join(", ", allowed))).Field();
         if (action != "submit" && kind is not "decision") return;
         switch (kind)
         {
             case "assessment":
                 var notDisabled = outputs?["notDisabled"];
                 if (notDisabled is not null && notDisabled.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                    errors["outputs.notDisabled"] = ["must be true or false"];
+                    errors["outputs.notDisabled"] = Texts.MustBeBool.Field();
                 else if (notDisabled?.GetValueKind() == JsonValueKind.True)
                 {
-                    if (outputs!["category"] is not null || outputs["grade"] is not null) errors["outputs"] = ["not disabled records neither category nor grade"];
+                    if (outputs!["category"] is not null || outputs["grade"] is not null) errors["outputs"] = Texts.NotDisabledAlone.Field();
                 }
                 else
                 {
                     if (outputs?["category"] is not JsonValue c || !c.TryGetValue<string>(out var category) || !DecisionFacts.Categories.Contains(category))
-                        errors["outputs.category"] = [$"must be one of: {string.Join(", ", DecisionFacts.Categories)} (or record notDisabled: true)"];
+                        errors["outputs.category"] = Texts.CategoryOneOf(DecisionFacts.Categories).Field();
                     if (outputs?["grade"] is not JsonValue g || g.GetValueKind() != JsonValueKind.Number || !g.TryGetValue<int>(out var grade) || grade is < 1 or > 4)
-                        errors["outputs.grade"] = ["must be a whole number from 1 (most severe) to 4"];
+                        errors["outputs.grade"] = Texts.GradeRange.Field();
                 }
                 break;
             case "inspection" or "verification":
                 if (outputs?["passed"] is not { } passed || passed.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                    errors["outputs.passed"] = ["must be true or false"];
+                    errors["outputs.passed"] = Texts.MustBeBool.Field();
                 if (outputs?["findings"] is { } findings && findings.GetValueKind() != JsonValueKind.String)
-                    errors["outputs.findings"] = ["must be a string"];
+                    errors["outputs.findings"] = Texts.MustBeString.Field();
                 break;
             case "decision":
                 if (outputs?["level"] is { } level && (level.GetValueKind() != JsonValueKind.String || level.GetValue<string>() is not ("full" or "partial")))
-                    errors["outputs.level"] = ["must be full or partial"];
+                    errors["outputs.level"] = Texts.FullOrPartial.Field();
                 break;
         }
     }
@@ -366,10 +366,10 @@ public static class TaskEndpoints
     private static bool MayHandle(ClaimsPrincipal user, string department) =>
         ApplicationAccess.Role(user) == Roles.Admin || ApplicationAccess.Department(user) == department;
 
-    private static ProblemHttpResult DepartmentForbidden(string department) => TypedResults.Problem(statusCode: 403, title: "Another department's task",
-        detail: $"Reviewers see and decide only their own department's tasks; this is {department}'s.", type: "https://approval.example/problems/other-department");
+    private static ProblemHttpResult DepartmentForbidden(string department) => TypedResults.Problem(statusCode: 403, title: Texts.OtherDepartment.Pick(),
+        detail: Texts.OtherDepartmentDetail(department).Pick(), type: "https://approval.example/problems/other-department");
 
-    private static ProblemHttpResult UnknownTask(Guid id) => TypedResults.Problem(statusCode: 404, title: "Unknown task", detail: $"There is no task {id}.",
+    private static ProblemHttpResult UnknownTask(Guid id) => TypedResults.Problem(statusCode: 404, title: Texts.UnknownTask.Pick(), detail: Texts.UnknownTaskDetail(id).Pick(),
         type: "https://approval.example/problems/unknown-task");
 }
 

@@ -1,12 +1,18 @@
 using Approval.Api.Applications;
+using System.Text.Json.Nodes;
 using Approval.Api.Data;
+using Approval.Api.Infrastructure;
+using Approval.Rules.Yaml;
 using Approval.Workflows.Calendar;
 using Approval.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Workflows;
 
-/// <summary>统一出件: the one combined result of an application once every item has ended.</summary>
+/// <summary>
+/// 统一出件: the one combined result of an application once every item has ended. It is stored with names and reasons
+/// in both languages (<c>{ "zh", "en" }</c>); <see cref="CombinedResultBuilder.Localize"/> turns them into the request's language when read.
+/// </summary>
 public sealed record CombinedResultDto(string ReceiptNumber, string BundleCode, DateTimeOffset IssuedAt, IReadOnlyList<CombinedItemDto> Items);
 
 /// <summary>
@@ -17,7 +23,7 @@ public sealed record CombinedResultDto(string ReceiptNumber, string BundleCode, 
 /// + <c>yearlyAmount</c> (A5), <c>level</c> (A4).
 /// </summary>
 public sealed record CombinedItemDto(
-    string Code, string Name, string Department, string Result, string Outcome, IReadOnlyList<string> Reasons,
+    string Code, LocalizedText Name, string Department, string Result, string Outcome, IReadOnlyList<LocalizedText> Reasons,
     DateTimeOffset? DecidedAt, string? CertificateNumber, string? CreditCode, string? LicenceNumber,
     decimal? MonthlyAmount, decimal? YearlyAmount, string? StartMonth, string? ContributionLevel, string? Level);
 
@@ -28,6 +34,7 @@ public static class CombinedResultBuilder
     {
         var rules = await host.EvaluateAsync(db, instance, ct);
         var bundle = await host.BundleAsync(db, instance, ct);
+        var refusedAtAcceptance = instance.Status == InstanceStatus.Refused;
         var items = new List<CombinedItemDto>();
         foreach (var item in instance.Items.OrderBy(i => i.Code, StringComparer.Ordinal))
         {
@@ -49,8 +56,8 @@ public static class CombinedResultBuilder
                 startMonth = WorkingCalendar.ToChinaDate(decided).AddMonths(1).ToString("yyyy-MM");
             var number = granted ? item.Number : null;
             items.Add(new CombinedItemDto(
-                item.Code, definition?.Name.Zh ?? item.Code, definition?.Department ?? "", result, outcome,
-                granted || item.OutcomeReason is null ? [] : [item.OutcomeReason],
+                item.Code, ItemReasons.ItemName(bundle, item.Code), definition?.Department ?? "", result, outcome,
+                granted ? [] : [ItemReasons.Of(item, bundle, refusedAtAcceptance) ?? OutcomeTexts.NotPartOfApplication],
                 item.DecidedAt,
                 number is not null && item.Code == "A1" ? number : null,
                 number is not null && item.Code == "B1" ? number : null,
@@ -62,4 +69,19 @@ public static class CombinedResultBuilder
         }
         return new CombinedResultDto(application.ReceiptNumber, application.BundleCode, clock.GetUtcNow(), items);
     }
+
+    /// <summary>The stored result with each item's name and reasons in the request's language (plain strings, stored before, stay).</summary>
+    public static string? Localize(string? stored)
+    {
+        if (stored is null || JsonNode.Parse(stored) is not JsonObject result) return stored;
+        foreach (var item in (result["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (item["name"] is JsonObject name) item["name"] = Pick(name);
+            if (item["reasons"] is JsonArray reasons)
+                item["reasons"] = new JsonArray(reasons.Select(r => (JsonNode?)JsonValue.Create(r is JsonObject o ? Pick(o) : r?.GetValue<string>())).ToArray());
+        }
+        return result.ToJsonString(JsonDefaults.Options);
+    }
+
+    private static string Pick(JsonObject text) => new LocalizedText(text["zh"]?.GetValue<string>() ?? "", text["en"]?.GetValue<string>() ?? "").Pick();
 }

@@ -10,6 +10,7 @@ using Approval.Api.Security;
 using Approval.Api.SharedData;
 using Approval.Rules;
 using Approval.Rules.Identifiers;
+using Approval.Rules.Yaml;
 using Approval.Workflows.Persistence;
 using Approval.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -36,18 +37,18 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
         var instance = snapshot.Instance;
         var result = await EvaluateAsync((ApprovalDb)db, instance, ct);
         if (result is null) return [];
+        var bundle = await BundleAsync((ApprovalDb)db, instance, ct);
         var ends = new List<ItemEnd>();
         foreach (var item in instance.Items.Where(i => !i.HasOutcome && i.Status != ItemStatus.Ended))
         {
             if (result.Items.FirstOrDefault(a => a.Code == item.Code) is not { } a) continue;
             if (a.Outcome == RuleOutcome.Ineligible)
-                ends.Add(new ItemEnd(item.Code, ReasonText(a)));
+                ends.Add(new ItemEnd(item.Code, ItemReasons.Encode(ReasonText(a))));
             else if (a.Outcome == RuleOutcome.Conditional
                      && a.DependsOn.FirstOrDefault(d => instance.Items.FirstOrDefault(i => i.Code == d) is { HasOutcome: true, Outcome: not WfOutcome.Granted }) is { } failed)
             {
-                var prerequisite = instance.Item(failed);
-                ends.Add(new ItemEnd(item.Code,
-                    $"{failed} was not granted ({prerequisite.Outcome}{(prerequisite.OutcomeReason is { } r ? ": " + r : "")}); {ReasonText(a)}"));
+                var why = ItemReasons.Of(instance.Item(failed), bundle) ?? Infrastructure.OutcomeTexts.NotEligible;
+                ends.Add(new ItemEnd(item.Code, ItemReasons.Encode(Infrastructure.OutcomeTexts.PrerequisiteNotGranted(ItemReasons.ItemName(bundle, failed), failed, why))));
             }
         }
         return ends;
@@ -69,8 +70,8 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
     public Task<Approval.Rules.Bundles.BundleDefinition?> BundleAsync(ApprovalDb db, WorkflowInstance instance, CancellationToken ct) =>
         bundles.FindVersionAsync(db, instance.BundleCode, instance.DefinitionVersion, ct);
 
-    private static string ReasonText(ItemAssessment a) =>
-        string.Join(" ", a.Reasons.Where(r => r.Kind == "decision").Select(r => r.Message).DefaultIfEmpty(a.Outcome.ToString()));
+    private static LocalizedText ReasonText(ItemAssessment a) =>
+        LocalizedText.Join(a.Reasons.Where(r => r.Kind == "decision").Select(r => r.Message).DefaultIfEmpty(OutcomeTexts.NotEligible));
 
     public async ValueTask<string> IssueNumberAsync(DbContext db, NumberRequest request, CancellationToken ct)
     {
@@ -129,20 +130,53 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
         var kind = char.ToLowerInvariant(e.Kind.ToString()[0]) + e.Kind.ToString()[1..];
         var application = await adb.Applications.FindAsync([e.InstanceId], ct);
         if (application is null) return; // an instance without an application (not created by this host)
+        CombinedResultDto? combined = null;
         if (e.Kind == WorkflowEventKind.ResultIssued || (e.Kind == WorkflowEventKind.ReviewFlag && application.CombinedResultJson is not null))
         {
             var instance = adb.WorkflowInstances.Local.FirstOrDefault(i => i.Id == e.InstanceId)
                            ?? await adb.WorkflowInstances.Include(i => i.Items).FirstAsync(i => i.Id == e.InstanceId, ct);
-            var combined = await CombinedResultBuilder.BuildAsync(this, adb, application, instance, clock, ct);
+            combined = await CombinedResultBuilder.BuildAsync(this, adb, application, instance, clock, ct);
             application.CombinedResultJson = JsonSerializer.Serialize(combined, JsonDefaults.Options);
             application.Status = ApplicationStatus.ResultIssued;
             application.Version++;
         }
+        var bundle = await bundles.FindVersionAsync(adb, application.BundleCode, application.BundleVersion, ct);
         adb.Notifications.Add(new Notification
         {
             ApplicationId = e.InstanceId, Kind = kind, Recipient = recipient, ItemCode = e.ItemCode, TaskId = e.TaskId,
-            Message = e.Message, CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Message = ItemReasons.Encode(await NotificationTextAsync(adb, e, bundle, combined, ct)), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(),
         });
+    }
+
+    /// <summary>What a notification says, in both languages, from the event and the task or result it is about.</summary>
+    private static async Task<LocalizedText> NotificationTextAsync(ApprovalDb db, WorkflowEvent e, Approval.Rules.Bundles.BundleDefinition? bundle,
+        CombinedResultDto? combined, CancellationToken ct)
+    {
+        var item = e.ItemCode is null ? null : ItemReasons.ItemName(bundle, e.ItemCode);
+        var task = e.TaskId is { } id ? db.WorkflowTasks.Local.FirstOrDefault(t => t.Id == id) ?? await db.WorkflowTasks.FindAsync([id], ct) : null;
+        switch (e.Kind)
+        {
+            case WorkflowEventKind.ResultIssued when combined is not null:
+                return OutcomeTexts.Result(combined.ReceiptNumber,
+                    combined.Items.Select(i => (ItemReasons.ItemName(bundle, i.Code), i.Result,
+                        i.CertificateNumber ?? i.CreditCode ?? i.LicenceNumber, i.Reasons.Count > 0 ? LocalizedText.Join(i.Reasons) : null)));
+            case WorkflowEventKind.Reminder or WorkflowEventKind.Escalation when task is not null:
+                var what = item ?? OutcomeTexts.TaskKind(task.Kind);
+                return e.Kind == WorkflowEventKind.Reminder
+                    ? OutcomeTexts.Reminder(what, OutcomeTexts.TaskKind(task.Kind), task.DueDate)
+                    : OutcomeTexts.Escalation(what, OutcomeTexts.TaskKind(task.Kind), task.DueDate);
+            case WorkflowEventKind.SupplementRequested when task is not null:
+                var codes = (task.Materials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+                var names = codes.Select(c => bundle?.Materials.FirstOrDefault(m => m.Code == c)?.Name ?? LocalizedText.Same(c)).ToList();
+                var materials = new LocalizedText(string.Join("、", names.Select(n => n.Zh)), string.Join(", ", names.Select(n => n.En)));
+                return OutcomeTexts.Supplement(item, materials, LocalizedText.Same(task.Reason ?? ""));
+            case WorkflowEventKind.ReviewFlag when item is not null:
+                return OutcomeTexts.ReviewFlag(item, e.Message ?? "");
+            case WorkflowEventKind.Notify when item is not null:
+                return OutcomeTexts.PublicNotice(item, e.Message ?? "");
+            default:
+                return LocalizedText.Same(e.Message ?? "");
+        }
     }
 }
 

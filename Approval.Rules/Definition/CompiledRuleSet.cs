@@ -1,6 +1,7 @@
 using Approval.Rules.Bundles;
 using Approval.Rules.Engine;
 using Approval.Rules.Expressions;
+using Approval.Rules.Yaml;
 
 namespace Approval.Rules.Definition;
 
@@ -68,7 +69,7 @@ internal sealed class CompiledRuleSet
             {
                 if (!ctx.Active[r] || c.Outcome != outcome) continue;
                 var rule = rules[r];
-                var message = c.Message?.Format(ctx) ?? rule.Id;
+                var message = c.Message?.Format(ctx) ?? LocalizedText.Same(rule.Id);
                 reasons.Add(whyNot
                     ? new Reason(rule.Id, message, "decision", rule.ConditionText, Shown(ctx, rule))
                     : new Reason(rule.Id, message));
@@ -80,7 +81,7 @@ internal sealed class CompiledRuleSet
                     foreach (var p in c.Missing)
                         if (!(missing ??= []).Contains(p)) missing.Add(p);
             }
-            if (!decided) reasons.Add(new Reason("(none)", "no rule decided this item"));
+            if (!decided) reasons.Add(new Reason("(none)", NoRuleDecided));
             foreach (var (r, c) in plan.Notes)
                 if (ctx.Active[r]) reasons.Add(new Reason(rules[r].Id, c.Message.Format(ctx), "note"));
             items[n] = new ItemAssessment(plan.Code, outcome, dependsOn ?? (IReadOnlyList<string>)[], reasons, benefit);
@@ -105,6 +106,8 @@ internal sealed class CompiledRuleSet
         }
         return new AssessmentResult(items, materials, missing ?? (IReadOnlyList<string>)[], ctx.Trace);
     }
+
+    private static readonly LocalizedText NoRuleDecided = new("没有规则对此事项作出判断。", "No rule decided this item.");
 
     private static decimal? Amount(EvalContext ctx, int? expression) =>
         expression is { } e && ctx.Eval(e) is { Kind: ValueKind.Number } v ? v.Num : null;

@@ -1,5 +1,6 @@
 using Approval.Rules.Engine;
 using Approval.Rules.Expressions;
+using Approval.Rules.Yaml;
 
 namespace Approval.Rules.Definition;
 
@@ -20,6 +21,12 @@ internal sealed record Template(string[] Literals, int[] Expressions)
     }
 }
 
+/// <summary>A rule's message in both languages; each has its own placeholders, filled from the same facts.</summary>
+internal sealed record MessageTemplate(Template Zh, Template En)
+{
+    public LocalizedText Format(EvalContext ctx) => new(Zh.Format(ctx), En.Format(ctx));
+}
+
 internal sealed record BenefitSpec(int? Monthly, int? Yearly, string? Level);
 
 /// <summary>The domain conclusions of one rule: its item outcomes, notes, materials and waivers.</summary>
@@ -29,8 +36,8 @@ internal sealed record Conclusions(
     IReadOnlyList<RequireConclusion> Requires,
     IReadOnlyList<WaiveConclusion> Waivers);
 
-internal sealed record OutcomeConclusion(string[] Items, ItemOutcome Outcome, Template? Message, string[] DependsOn, string[] Missing, BenefitSpec? Benefit);
-internal sealed record NoteConclusion(string[] Items, Template Message);
+internal sealed record OutcomeConclusion(string[] Items, ItemOutcome Outcome, MessageTemplate? Message, string[] DependsOn, string[] Missing, BenefitSpec? Benefit);
+internal sealed record NoteConclusion(string[] Items, MessageTemplate Message);
 internal sealed record RequireConclusion(string[] Items, string[] Materials);
 internal sealed record WaiveConclusion(string Material, string By);
 

@@ -35,10 +35,8 @@ internal sealed partial class RuleSetLoader
         var cond = Expr(whenNode, when, ExprType.Bool, track: true);
         var shown = cond.Paths.Select(p => (p, Expr(whenNode, p, null).Index)).ToArray();
 
-        Template? Message(YamlMappingNode a, string key)
+        Template Fill(YamlNode n, string text)
         {
-            if (_doc.Get(a, key) is not { } n) return null;
-            var text = _doc.Scalar(n, key);
             var literals = new List<string>();
             var exprs = new List<int>();
             var pos = 0;
@@ -54,6 +52,27 @@ internal sealed partial class RuleSetLoader
             }
             literals.Add(text[pos..]);
             return new Template(literals.ToArray(), exprs.ToArray());
+        }
+
+        // A message is { zh: "…", en: "…" } (both required, each with its own placeholders) or one plain string used for both.
+        MessageTemplate? Message(YamlMappingNode a, string key)
+        {
+            if (_doc.Get(a, key) is not { } n) return null;
+            if (n is YamlScalarNode)
+            {
+                var same = Fill(n, _doc.Scalar(n, key));
+                return new MessageTemplate(same, same);
+            }
+            if (n is not YamlMappingNode m) throw Err(n, $"{key} must be a text or {{ zh: \"…\", en: \"…\" }}");
+            _doc.AllowOnly(m, "zh", "en");
+            Template Language(string language)
+            {
+                if (_doc.Get(m, language) is not { } t) throw Err(m, $"{key} has no '{language}' text (a message gives both zh and en)");
+                var text = _doc.Scalar(t, $"{key}.{language}");
+                if (string.IsNullOrWhiteSpace(text)) throw Err(t, $"{key}.{language} is empty");
+                return Fill(t, text);
+            }
+            return new MessageTemplate(Language("zh"), Language("en"));
         }
 
         var outcomes = new List<OutcomeConclusion>();

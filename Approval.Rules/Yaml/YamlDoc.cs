@@ -102,6 +102,3 @@ public sealed class YamlDoc
         return new LocalizedText(Str(m, "zh"), Str(m, "en"));
     }
 }
-
-/// <summary>A label in Chinese and English.</summary>
-public sealed record LocalizedText(string Zh, string En);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Approval.Api.Infrastructure;
 using Approval.Api.Forms;
 using Approval.Rules.Bundles;
 using Approval.Tests.Support;
@@ -26,8 +28,21 @@ public sealed class FormValidatorTests
           "fire": { "path": "commitment" }, "declarations": { "noDisqualifyingRecord": true } }
         """;
 
-    private static Dictionary<string, string[]> Validate(BundleDefinition bundle, string json) =>
-        FormValidator.Validate(bundle, JsonDocument.Parse(json).RootElement);
+    private static Dictionary<string, string[]> Validate(BundleDefinition bundle, string json, CultureInfo? language = null)
+    {
+        CultureInfo.CurrentUICulture = language ?? Localization.English;
+        return FormValidator.Validate(bundle, JsonDocument.Parse(json).RootElement);
+    }
+
+    [Fact]
+    public void Validate_ChineseRequest_MessagesInChinese()
+    {
+        var errors = Validate(A, ValidA().Replace("\"phone\": \"13800138000\"", "\"phone\": \"12345\""), Localization.Chinese);
+        Assert.Equal("须为以 1 开头的 11 位手机号码", Assert.Single(errors["facts.applicant.phone"]));
+        var missing = Validate(A, ValidA().Replace("\"hasCertificate\": false", "\"hasCertificate\": true"), Localization.Chinese);
+        Assert.StartsWith("当 ", missing["facts.disability.certificateNumber"][0]);
+        Assert.Contains("残疾人证号", missing["facts.disability.certificateNumber"][0]);
+    }
 
     [Fact]
     public void Validate_CompleteDisabilityForm_HasNoErrors() => Assert.Empty(Validate(A, ValidA()));

@@ -37,7 +37,8 @@ public class DisabilityAssistanceGeneralTests
         var r = AssessA(Minor(AsOf.AddYears(-16).AddDays(1)));
         Assert.All(r.Items, i => Assert.Equal(ItemOutcome.NeedsInformation, i.Outcome));
         var reason = r.Item("A1").Reasons.Single(x => x.RuleId == "G1-minor-needs-guardian");
-        Assert.Contains("15", reason.Message);
+        Assert.Contains("15", reason.Message.Zh);
+        Assert.Contains("15", reason.Message.En);
         Assert.Contains(reason.Values!, v => v.Path == "isMinor" && v.Value == "true");
     }
 
@@ -105,7 +106,8 @@ public class DisabilityAssistanceGeneralTests
         Assert.All(r.Items, i => Assert.Equal(ItemOutcome.Ineligible, i.Outcome));
         var reason = r.Item("A3").Reasons.Single();
         Assert.Equal("G3-hukou-outside-jurisdiction", reason.RuleId);
-        Assert.Contains("apply where your household is registered", reason.Message);
+        Assert.Contains("apply where your household is registered", reason.Message.En);
+        Assert.Contains("请到户籍所在地申请", reason.Message.Zh);
         Assert.Empty(r.Materials);
     }
 
@@ -114,7 +116,7 @@ public class DisabilityAssistanceGeneralTests
     {
         var r = AssessA(ApplicantA(), new Dictionary<string, object?> { ["shared.population.hukouRegion"] = "370102" });
         Assert.All(r.Items, i => Assert.Equal(ItemOutcome.Ineligible, i.Outcome));
-        Assert.All(r.Items, i => Assert.Contains(i.Reasons, x => x.RuleId == "G3-hukou-conflict" && x.Kind == "note" && x.Message.Contains("370102")));
+        Assert.All(r.Items, i => Assert.Contains(i.Reasons, x => x.RuleId == "G3-hukou-conflict" && x.Kind == "note" && x.Message.Zh.Contains("370102") && x.Message.En.Contains("370102")));
     }
 
     [Fact]

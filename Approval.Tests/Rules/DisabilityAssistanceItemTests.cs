@@ -40,8 +40,9 @@ public class DisabilityAssistanceItemTests
         var r = AssessA(f);
         var a1 = r.Item("A1");
         Assert.Equal(ItemOutcome.NotApplicable, a1.Outcome);
-        Assert.DoesNotContain(number, a1.Reasons[0].Message);
-        Assert.Contains(number[..4] + "****", a1.Reasons[0].Message);
+        Assert.DoesNotContain(number, a1.Reasons[0].Message.Zh + a1.Reasons[0].Message.En);
+        Assert.Contains(number[..4] + "****", a1.Reasons[0].Message.Zh);
+        Assert.Contains(number[..4] + "****", a1.Reasons[0].Message.En);
         Assert.Null(r.Material("photo"));
     }
 
@@ -151,7 +152,7 @@ public class DisabilityAssistanceItemTests
         var r = AssessA(ApplicantA(), Shared(("shared.civilAffairs.dibao", false)));
         Assert.Equal(ItemOutcome.Ineligible, r.Item("A2").Outcome);
         Assert.Equal(ItemOutcome.Ineligible, r.Item("A4").Outcome);
-        Assert.Contains(r.Item("A2").Reasons, x => x.RuleId == "conflict-dibao" && x.Message.Contains("registry decides"));
+        Assert.Contains(r.Item("A2").Reasons, x => x.RuleId == "conflict-dibao" && x.Message.En.Contains("civil-affairs records are used") && x.Message.Zh.Contains("以民政系统为准"));
         Assert.Contains(r.Item("A4").Reasons, x => x.RuleId == "conflict-dibao");
     }
 
@@ -236,7 +237,8 @@ public class DisabilityAssistanceItemTests
         Assert.Equal(ItemOutcome.Conditional, a3.Outcome);
         Assert.Equal(["A1"], a3.DependsOn);
         Assert.Null(a3.Benefit);
-        Assert.Contains("170", a3.Reasons[0].Message);
+        Assert.Contains("170", a3.Reasons[0].Message.Zh);
+        Assert.Contains("170", a3.Reasons[0].Message.En);
     }
 
     [Fact]
@@ -294,7 +296,8 @@ public class DisabilityAssistanceItemTests
     {
         var a5 = AssessA(ApplicantA(Id(AsOf.AddYears(-60)))).Item("A5");
         Assert.Equal(ItemOutcome.Ineligible, a5.Outcome);
-        Assert.Contains("Aged 60", a5.Reasons[0].Message);
+        Assert.Contains("You are 60", a5.Reasons[0].Message.En);
+        Assert.Contains("60周岁", a5.Reasons[0].Message.Zh);
     }
 
     [Fact]

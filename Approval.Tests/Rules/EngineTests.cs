@@ -44,7 +44,7 @@ public class EngineTests
               - { id: urgent, priority: 5, item: Y, when: "true", then: [{ note: "n is {n}" }] }
             """, trace: true);
         Assert.Equal(["urgent", "first-declared", "second-declared"], r.Trace!.Select(t => t.RuleId));
-        Assert.Contains(r.Item("Y").Reasons, x => x.Kind == "note" && x.Message == "n is (missing)");
+        Assert.Contains(r.Item("Y").Reasons, x => x.Kind == "note" && x.Message == Approval.Rules.Yaml.LocalizedText.Same("n is (missing)"));
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public class EntertainmentVenueTests
         var r = AssessB(CompanyB(), new Dictionary<string, object?> { ["shared.nameRegistry.nameTaken"] = true });
         var b1 = r.Item("B1");
         Assert.Equal(ItemOutcome.NeedsInformation, b1.Outcome);
-        Assert.Contains("choose another name", b1.Reasons[0].Message);
+        Assert.Contains("choose another name", b1.Reasons[0].Message.En);
+        Assert.Contains("请另取名称", b1.Reasons[0].Message.Zh);
         Assert.Equal(["enterprise.proposedName"], r.MissingFacts);
         Assert.Equal(ItemOutcome.Conditional, r.Item("B2").Outcome);
     }
@@ -100,7 +101,8 @@ public class EntertainmentVenueTests
     {
         var b2 = AssessB(Venue("distanceToNearestSchoolM", 199)).Item("B2");
         Assert.Equal(ItemOutcome.Ineligible, b2.Outcome);
-        Assert.Contains("199 m", b2.Reasons[0].Message);
+        Assert.Contains("199 m", b2.Reasons[0].Message.En);
+        Assert.Contains("199米", b2.Reasons[0].Message.Zh);
         Assert.Contains(b2.Reasons[0].Values!, v => v.Path == "param.minDistanceToSchoolM" && v.Value == "200");
     }
 
