@@ -15,6 +15,7 @@ if (Commands.TryRun(args, builder.Configuration, out var exitCode)) return exitC
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPersistence();
 builder.AddSecurity();
+builder.Services.AddAccessPolicies();
 if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bundleError);
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
@@ -33,7 +34,7 @@ app.UseAuthorization();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().AllowAnonymous();
 app.MapHealth();
 app.MapBundles();
 app.MapAssessments();

@@ -28,7 +28,7 @@ public static class ApplicationEndpoints
         var group = app.MapGroup("/api/applications").WithTags("Applications (办件)").RequireAuthorization();
 
         group.MapPost("/", Submit)
-            .RequireAuthorization(p => p.RequireRole(Roles.Applicant, Roles.Clerk, Roles.Kiosk))
+            .RequireAuthorization(AccessPolicies.Submit)
             .WithName("SubmitApplication")
             .WithSummary("Apply once for a bundle: one form, one receipt number (受理编号), every eligible item started")
             .WithDescription("""
@@ -51,6 +51,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/{id:guid}", GetApplication)
+            .RequireAuthorization(AccessPolicies.ReadApplication)
             .WithName("GetApplication")
             .WithSummary("An application's status, per-item status and due dates, tasks, timeline and (when done) the combined result (统一出件)")
             .WithDescription("Applicants see only their own (`403` otherwise); reviewers see applications with a task of their department. ID numbers are masked for everyone but the applicant; every read by staff is audited.")
@@ -58,6 +59,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:guid}/materials/{materialCode}", MaterialEndpoints.Upload)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .DisableAntiforgery()
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
@@ -69,10 +71,12 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet("/{id:guid}/materials", MaterialEndpoints.List)
+            .RequireAuthorization(AccessPolicies.ReadApplication)
             .WithName("ListMaterials")
             .WithSummary("The materials uploaded for an application (metadata and SHA-256)");
 
         group.MapPost("/{id:guid}/supplements", Supplement)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .WithName("SupplementApplication")
             .WithSummary("The applicant supplies what a supplement request (补正) named: the item's clock resumes and its task reopens")
             .WithDescription("Body `{ \"itemCode\": \"A2\", \"materials\": [\"bank-account\"] }`; without `itemCode` it completes an application the acceptance review asked to complete. Not waiting for a supplement → `409`.")
@@ -81,6 +85,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/withdrawal", Withdraw)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .WithName("WithdrawApplication")
             .WithSummary("Withdraw one item, or every item not yet decided")
             .WithDescription("Body `{ \"itemCode\": \"A3\", \"reason\": \"…\" }` (`itemCode` optional). The item's tasks end; the rules run again for the rest. Already decided → `409`.")
@@ -89,6 +94,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/objections", Object)
+            .RequireAuthorization(AccessPolicies.Object)
             .WithName("RecordObjection")
             .WithSummary("Record an objection raised during an item's public notice (公示异议), e.g. A1's 5-working-day notice")
             .WithDescription("Body `{ \"itemCode\": \"A1\", \"text\": \"…\" }`. Staff only: a clerk who received it, a reviewer of the item's department, or an administrator. The objection is kept in the timeline and counted on the item for the deciding department. Item not in a public notice → `409`.")
@@ -98,6 +104,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/rating", Rate)
+            .RequireAuthorization(AccessPolicies.Rate)
             .WithName("RateApplication")
             .WithSummary("Rate the service 1–5 (好差评) once the combined result is issued; 1–2 opens a complaint task for the service hall")
             .WithDescription("Body `{ \"score\": 1..5, \"comment\": \"…\" }`. Before the combined result or a second time → `409`.")
@@ -133,7 +140,7 @@ public static class ApplicationEndpoints
             key = "";
             if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = [$"the {IdempotencyHeader} header is required for the {channel} channel"];
         }
-        var caller = ApplicationAccess.Subject(user);
+        var caller = ApplicationAccess.Submitter(user);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(root))));
         if (key.Length is > 0 and <= 128 && await ReplayAsync(db, key, caller, requestHash, ct) is { } replay) return replay;
 
@@ -148,7 +155,7 @@ public static class ApplicationEndpoints
         if (person is null) return Problems.Validation(new Dictionary<string, string[]> { ["facts"] = ["names no applicant or legal representative"] });
         if (role == Roles.Applicant)
         {
-            var subject = caller.Trim().ToUpperInvariant();
+            var subject = ApplicationAccess.Subject(user).Trim().ToUpperInvariant();
             if (subject != person.ToUpperInvariant() && subject != company?.ToUpperInvariant())
                 return TypedResults.Problem(statusCode: 403, title: "Not your application",
                     detail: "An applicant applies for themselves: the token's subject must be the applicant's ID number, or the legal representative's ID number or the company's credit code.",
@@ -248,10 +255,11 @@ public static class ApplicationEndpoints
             db.Audit(user, clock, "application.read", $"applications/{id}", application.ApplicantHash);
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner, ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner, ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
-    internal static async Task<ApplicationDto> BuildDtoAsync(ApprovalDb db, BundleCatalog catalog, IMapper mapper, Application application, bool owner, CancellationToken ct)
+    internal static async Task<ApplicationDto> BuildDtoAsync(ApprovalDb db, BundleCatalog catalog, IMapper mapper, Application application, bool owner,
+        string? reasonsOnlyOf, CancellationToken ct)
     {
         var id = application.Id;
         var instance = await db.WorkflowInstances.AsNoTracking().Include(i => i.Items).FirstAsync(i => i.Id == id, ct);
@@ -263,20 +271,21 @@ public static class ApplicationEndpoints
             : null;
         var bundle = await catalog.FindVersionAsync(db, application.BundleCode, application.BundleVersion, ct);
         var mask = owner ? IdMasker.None : IdMasker.For(application.FactsJson);
+        var redact = reasonsOnlyOf is null ? ReasonRedaction.None : new ReasonRedaction(reasonsOnlyOf, code => bundle?.Item(code)?.Department);
         var applicantId = JsonNode.Parse(application.FactsJson) is JsonObject f
             ? (f["applicant"]?["idNumber"] ?? f["enterprise"]?["legalRepresentative"]?["idNumber"])?.GetValue<string>()
             : null;
 
         var items = instance.Items.OrderBy(i => i.Code, StringComparer.Ordinal).Select(i => new ItemStatusDto(
-            i.Code, bundle?.Item(i.Code)?.Name.Zh ?? i.Code, bundle?.Item(i.Code)?.Department ?? "", i.Status, i.Outcome, mask.Text(i.OutcomeReason),
+            i.Code, bundle?.Item(i.Code)?.Name.Zh ?? i.Code, bundle?.Item(i.Code)?.Department ?? "", i.Status, i.Outcome, mask.Text(redact.ItemReason(i.Code, i.Outcome, i.OutcomeReason)),
             mask.Text(i.Number), i.DueDate, i.StatutoryDueDate, i.PausedOn is not null, i.PausedOn, i.UsedDays,
             (i.SupplementMaterials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), i.ReviewFlag)).ToList();
-        var timeline = mapper.Map<List<TimelineEntryDto>>(history).Select(h => h with { Detail = mask.Text(h.Detail) }).ToList();
+        var timeline = mapper.Map<List<TimelineEntryDto>>(history).Select(h => h with { Detail = mask.Text(redact.TimelineDetail(h.Event, h.ItemCode, h.Detail)) }).ToList();
         return new ApplicationDto(id, application.ReceiptNumber, application.BundleCode, application.BundleVersion, application.Channel,
             instance.Status, DateTimeOffset.FromUnixTimeMilliseconds(application.SubmittedAt), application.AsOf,
             applicantId is null ? null : mask.Text(applicantId),
             items, mapper.Map<List<TaskSummaryDto>>(tasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)), timeline,
-            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(application.CombinedResultJson),
+            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(redact.CombinedResult(application.CombinedResultJson)),
             application.Rating is { } score ? new RatingDto(score, application.RatingComment, DateTimeOffset.FromUnixTimeMilliseconds(application.RatedAt ?? 0), complaint) : null);
     }
 
@@ -307,7 +316,7 @@ public static class ApplicationEndpoints
         db.Audit(user, clock, "application.supplement", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "acceptance"}: {string.Join(',', materials!)}");
         var result = await engine.Runtime.SupplementAsync(db, id, itemCode, materials!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     /// <summary>The materials a supplement request for the item named that have not been uploaded since the request.</summary>
@@ -345,7 +354,7 @@ public static class ApplicationEndpoints
         db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason}");
         var result = await engine.Runtime.WithdrawAsync(db, id, itemCode, reason!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     public static async Task<Results<Ok<ApplicationDto>, ValidationProblem, ProblemHttpResult>> Object(Guid id, HttpRequest request,
@@ -366,18 +375,12 @@ public static class ApplicationEndpoints
 
         var bundle = (await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct))?.Bundle;
         var department = bundle?.Item(itemCode!)?.Department;
-        var allowed = ApplicationAccess.Role(user) switch
-        {
-            Roles.Clerk or Roles.Admin => true,
-            Roles.Reviewer => department is not null && ApplicationAccess.Department(user) == department,
-            _ => false,
-        };
-        if (!allowed) return Forbidden();
+        if (!ApplicationAccess.CanObject(user, department)) return Forbidden();
 
         db.Audit(user, clock, "application.objection", $"applications/{id}", application.ApplicantHash, $"{itemCode}: {text!.Length} characters");
         var result = await engine.Runtime.RecordObjectionAsync(db, id, itemCode!, text, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner: false, ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner: false, ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     public static async Task<Results<Ok<RatingDto>, ValidationProblem, ProblemHttpResult>> Rate(Guid id, HttpRequest request,
@@ -385,7 +388,7 @@ public static class ApplicationEndpoints
     {
         var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (application is null) return NotFound(id);
-        if (!(ApplicationAccess.IsOwner(user, application, personal) || ApplicationAccess.Role(user) is Roles.Clerk or Roles.Kiosk)) return Forbidden();
+        if (!ApplicationAccess.CanRate(user, application, personal)) return Forbidden();
         var body = await RequestBody.ReadJsonAsync(request, ct);
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
         using var document = body.Document!;

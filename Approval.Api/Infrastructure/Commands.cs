@@ -8,8 +8,8 @@ public static class Commands
 {
     private const string Usage = """
         commands:
-          token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>]
-              prints a bearer token signed with Auth:SigningKey
+          token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>] [--session <id>]
+              prints a bearer token signed with Auth:SigningKey; a kiosk token carries a session (sid), new unless --session is given
           schema-script <sqlite|postgresql>
               prints the CREATE script of the current EF model (the starting point of a new db/ migration)
         """;
@@ -32,7 +32,8 @@ public static class Commands
                     var hours = options.TryGetValue("hours", out var h) ? double.Parse(h, System.Globalization.CultureInfo.InvariantCulture) : auth.TokenHours;
                     Console.WriteLine(TokenIssuer.Issue(auth, TimeProvider.System,
                         options.GetValueOrDefault("role") ?? throw new ArgumentException("--role is required"),
-                        options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours)));
+                        options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours),
+                        options.GetValueOrDefault("session")));
                     return true;
                 default:
                     Console.Error.WriteLine($"unknown command '{args[0]}'\n{Usage}");

@@ -50,7 +50,7 @@ public static class TaskEndpoints
 
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tasks").WithTags("Department tasks").RequireAuthorization(SecuritySetup.ReviewerPolicy);
+        var group = app.MapGroup("/api/tasks").WithTags("Department tasks").RequireAuthorization(AccessPolicies.ReadTasks);
 
         group.MapGet("/", ListTasks)
             .WithName("ListTasks")
@@ -71,6 +71,7 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{taskId:guid}/decisions", Decide)
+            .RequireAuthorization(AccessPolicies.DecideTasks)
             .WithName("DecideTask")
             .WithSummary("Complete a task: approve, reject, request a supplement, submit an assessment or inspection, accept, resolve")
             .WithDescription("""
@@ -101,11 +102,10 @@ public static class TaskEndpoints
         if (page is < 1) errors["page"] = ["must be at least 1"];
         if (pageSize is < 1 or > 100) errors["pageSize"] = ["must be from 1 to 100"];
         if (errors.Count > 0) return Problems.Validation(errors);
-        var own = ApplicationAccess.Department(user);
         if (ApplicationAccess.Role(user) == Roles.Reviewer)
         {
-            if (department is not null && department != own) return DepartmentForbidden(department);
-            department = own;
+            department ??= ApplicationAccess.Department(user)!;
+            if (!ApplicationAccess.CanReadTasksOf(user, department)) return DepartmentForbidden(department);
         }
         int p = page ?? 1, size = pageSize ?? 20, take = p * size;
         sort ??= "dueDate";
@@ -205,7 +205,7 @@ public static class TaskEndpoints
     {
         var detail = await DetailAsync(taskId, db, catalog, engine, ct);
         if (detail is null) return UnknownTask(taskId);
-        if (!MayHandle(user, detail.Task.Department)) return DepartmentForbidden(detail.Task.Department);
+        if (!ApplicationAccess.CanReadTasksOf(user, detail.Task.Department)) return DepartmentForbidden(detail.Task.Department);
         db.Audit(user, clock, "task.read", $"tasks/{taskId}", await db.Applications.Where(a => a.Id == detail.Task.ApplicationId).Select(a => a.ApplicantHash).FirstOrDefaultAsync(ct));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(detail);
@@ -260,7 +260,7 @@ public static class TaskEndpoints
         var complaint = task is null ? await db.ComplaintTasks.FirstOrDefaultAsync(c => c.Id == taskId, ct) : null;
         if (task is null && complaint is null) return UnknownTask(taskId);
         var department = task?.Department ?? complaint!.Department;
-        if (!MayHandle(user, department)) return DepartmentForbidden(department);
+        if (!ApplicationAccess.CanDecideTasksOf(user, department)) return DepartmentForbidden(department);
 
         var body = await RequestBody.ReadJsonAsync(request, ct);
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
@@ -361,9 +361,6 @@ public static class TaskEndpoints
                 break;
         }
     }
-
-    private static bool MayHandle(ClaimsPrincipal user, string department) =>
-        ApplicationAccess.Role(user) == Roles.Admin || ApplicationAccess.Department(user) == department;
 
     private static ProblemHttpResult DepartmentForbidden(string department) => TypedResults.Problem(statusCode: 403, title: "Another department's task",
         detail: $"Reviewers see and decide only their own department's tasks; this is {department}'s.", type: "https://approval.example/problems/other-department");
