@@ -54,7 +54,7 @@ public static class ApplicationEndpoints
             .RequireAuthorization(AccessPolicies.ReadApplication)
             .WithName("GetApplication")
             .WithSummary("An application's status, per-item status and due dates, tasks, timeline and (when done) the combined result (统一出件)")
-            .WithDescription("Applicants see only their own (`403` otherwise); reviewers see applications with a task of their department. ID numbers are masked for everyone but the applicant; every read by staff is audited.")
+            .WithDescription("Applicants see only their own (`403` otherwise), a kiosk only what it submitted in the same session (`sid`); reviewers see applications with a task of their department, and other departments' reasons only as `refused`. ID numbers are masked for everyone but the applicant; every read by staff is audited.")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -63,7 +63,7 @@ public static class ApplicationEndpoints
             .DisableAntiforgery()
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
-            .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")
+            .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). Only while the application is open (not after its withdrawal, refusal or combined result → `409`) and up to `Materials:MaxPerApplication` files (default 50; more → `409`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<UploadedMaterialDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -107,7 +107,7 @@ public static class ApplicationEndpoints
             .RequireAuthorization(AccessPolicies.Rate)
             .WithName("RateApplication")
             .WithSummary("Rate the service 1–5 (好差评) once the combined result is issued; 1–2 opens a complaint task for the service hall")
-            .WithDescription("Body `{ \"score\": 1..5, \"comment\": \"…\" }`. Before the combined result or a second time → `409`.")
+            .WithDescription("Body `{ \"score\": 1..5, \"comment\": \"…\" }`. The applicant only (clerks, kiosks and staff → `403`). Before the combined result or a second time → `409`.")
             .Accepts<RatingRequestExample>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);

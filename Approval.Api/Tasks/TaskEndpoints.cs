@@ -78,7 +78,8 @@ public static class TaskEndpoints
                 Body `{ "action": "approve", "reason": "…", "materials": ["…"], "outputs": { … } }`. `reason` is required to reject or request a
                 supplement, `materials` to request a supplement (→ `400`). Outputs: an assessment records `category` (visual, hearing, speech,
                 physical, intellectual, mental, multiple) and `grade` (1–4), or `notDisabled: true`; an inspection or verification records
-                `passed` (bool) and optional `findings`; the A5 decision may record `level` (full, partial). Another department's task → `403`.
+                `passed` (bool) and optional `findings`; the A5 decision may record `level` (full, partial). Only a reviewer of the task's department
+                decides (another department's task, or an admin → `403`).
                 Not allowed now → `409` naming the reason: a prerequisite item undecided (named), a second supplement request for the item
                 (一次性告知), a task already decided. `200` with the task and the item after the decision.
                 """)

@@ -47,7 +47,7 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
             {
                 var prerequisite = instance.Item(failed);
                 ends.Add(new ItemEnd(item.Code,
-                    $"{failed} was not granted ({prerequisite.Outcome}); {ReasonText(a)}")); // not its reason: that is {failed}'s department's to tell
+                    $"{failed} was not granted ({prerequisite.Outcome}); {ReasonText(a)}")); // without the prerequisite's reason: its department's, not this one's
             }
         }
         return ends;
