@@ -185,6 +185,20 @@ public abstract class AccessMatrixTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Upload_ConcurrentBeyondMaxPerApplication_OnlyTheLimitStored()
+    {
+        var id = await SubmitAtWindowAsync(SampleFacts.DisabilityApplicant(NewPerson()));
+        var clients = Enumerable.Range(0, 8).Select(_ => api.ClientAs(Roles.Clerk)).ToList();
+
+        var responses = await Task.WhenAll(clients.Select(c => c.PostAsync($"/api/applications/{id}/materials/photo", Pdf())));
+        var listed = await clients[0].GetFromJsonAsync<JsonElement>($"/api/applications/{id}/materials");
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(3, listed.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Upload_AfterWithdrawal_ConflictAndNothingStored()
     {
         var id = await SubmitAtWindowAsync(SampleFacts.DisabilityApplicant(NewPerson()));
