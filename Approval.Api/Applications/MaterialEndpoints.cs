@@ -40,7 +40,8 @@ public static class MaterialEndpoints
         HttpRequest request, ClaimsPrincipal user, ApprovalDb db, BundleCatalog catalog, PersonalData personal, MaterialOptions options,
         DatabaseOptions database, IWebHostEnvironment environment, IMapper mapper, TimeProvider clock, CancellationToken ct)
     {
-        var application = await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        // Tracked: its version, read before the count, is bumped with the insert, so concurrent uploads cannot pass the limit together.
+        var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (application is null) return ApplicationEndpoints.NotFound(id);
         if (!ApplicationAccess.CanActFor(user, application, personal)) return ApplicationEndpoints.Forbidden();
         if (await ClosedAsync(db, application, ct) is { } closed) return closed;
@@ -102,12 +103,11 @@ public static class MaterialEndpoints
         }
         else material.Content = content;
         db.Materials.Add(material);
-        var counted = await db.Applications.FirstAsync(a => a.Id == id, ct);
-        counted.Version++;
+        application.Version++;
         db.Audit(user, clock, "material.upload", $"applications/{id}/materials/{material.Id}", application.ApplicantHash, $"{materialCode} {material.Sha256}");
         try
         {
-            // Concurrent uploads to one application all bump its version: one commits, the others count again.
+            // Of concurrent uploads to one application one commits, the others count again.
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -115,12 +115,12 @@ public static class MaterialEndpoints
                     await db.SaveChangesAsync(ct);
                     break;
                 }
-                catch (DbUpdateConcurrencyException) when (attempt < 10)
+                catch (DbUpdateConcurrencyException) when (attempt <= options.MaxPerApplication) // each conflict is another upload committed
                 {
-                    await db.Entry(counted).ReloadAsync(ct);
-                    if (await ClosedAsync(db, counted, ct) is { } nowClosed) { Discard(path); return nowClosed; }
+                    await db.Entry(application).ReloadAsync(ct);
+                    if (await ClosedAsync(db, application, ct) is { } nowClosed) { Discard(path); return nowClosed; }
                     if (await db.Materials.CountAsync(m => m.ApplicationId == id, ct) >= options.MaxPerApplication) { Discard(path); return TooMany(options); }
-                    counted.Version++;
+                    application.Version++;
                 }
             }
         }
