@@ -17,6 +17,7 @@ var problems = new ConfigurationProblems();
 builder.AddPersistence(problems);
 builder.AddSecurity(problems);
 if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is invalid: {bundleError?.Message}");
+builder.Services.AddAccessPolicies();
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
@@ -37,7 +38,7 @@ app.UseAuthorization();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().AllowAnonymous();
 app.MapHealth();
 app.MapBundles();
 app.MapAssessments();

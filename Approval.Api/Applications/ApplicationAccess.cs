@@ -8,12 +8,30 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Applications;
 
-/// <summary>Who may see an application, and the masks applied for everyone but its applicant.</summary>
+/// <summary>
+/// Which application or task a caller may see or act on, once an <see cref="AccessPolicies"/> policy let the role in;
+/// and what of another department's decisions a reviewer sees. The one place these rules live:
+/// <list type="bullet">
+/// <item>applicants: applications whose applicant (ID number) or company (credit code) they are;</item>
+/// <item>kiosks: only what they submitted within their session (token subject = device, claim <c>sid</c> = session);</item>
+/// <item>clerks (the window): any application, audited; they act for the applicant but never rate;</item>
+/// <item>reviewers: applications with a task of their department (the service hall also: with a complaint), only their
+/// department's tasks; other departments' reasons read "refused";</item>
+/// <item>admins: read any application and inbox (audited), record objections; they neither decide nor act for applicants.</item>
+/// </list>
+/// </summary>
 public static class ApplicationAccess
 {
-    public static string Role(ClaimsPrincipal user) => user.FindFirst("role")?.Value ?? "";
+    /// <summary>What a reviewer sees instead of another department's reason for a refusal.</summary>
+    public const string Refused = "refused";
+
+    public static string Role(ClaimsPrincipal user) => AccessPolicies.SingleRole(user) ?? "";
     public static string Subject(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "";
     public static string? Department(ClaimsPrincipal user) => user.FindFirst(Roles.DepartmentClaim)?.Value;
+    public static string? Session(ClaimsPrincipal user) => user.FindFirst(AccessPolicies.SessionClaim)?.Value;
+
+    /// <summary>Who submitted, as stored in <see cref="Application.SubmittedBy"/>: the token subject; for a kiosk its subject and session.</summary>
+    public static string Submitter(ClaimsPrincipal user) => Role(user) == Roles.Kiosk ? $"{Subject(user)}#{Session(user)}" : Subject(user);
 
     /// <summary>How the caller appears in timelines: never an applicant's ID number.</summary>
     public static string Actor(ClaimsPrincipal user) => Role(user) == Roles.Applicant
@@ -28,20 +46,53 @@ public static class ApplicationAccess
         return hash == application.ApplicantHash || hash == application.CompanyHash;
     }
 
-    /// <summary>Applicants: their own; reviewers: applications with a task of their department; clerks, kiosks, admins: any.</summary>
+    /// <summary>True when the caller is the kiosk session that submitted the application.</summary>
+    public static bool IsSubmittingKioskSession(ClaimsPrincipal user, Application application) =>
+        Role(user) == Roles.Kiosk && application.SubmittedBy == Submitter(user);
+
     public static async Task<bool> CanReadAsync(ClaimsPrincipal user, Application application, ApprovalDb db, PersonalData personal, CancellationToken ct) =>
         Role(user) switch
         {
             Roles.Applicant => IsOwner(user, application, personal),
+            Roles.Kiosk => IsSubmittingKioskSession(user, application),
             Roles.Reviewer => await db.WorkflowTasks.AnyAsync(t => t.InstanceId == application.Id && t.Department == Department(user), ct)
                               || (Department(user) == "service-hall" && await db.ComplaintTasks.AnyAsync(c => c.ApplicationId == application.Id, ct)),
-            Roles.Clerk or Roles.Kiosk or Roles.Admin => true,
+            Roles.Clerk or Roles.Admin => true,
             _ => false,
         };
 
-    /// <summary>Clerks, kiosks and the applicant may act for an application (materials, supplements, withdrawal).</summary>
-    public static bool CanActFor(ClaimsPrincipal user, Application application, PersonalData personal) =>
-        Role(user) is Roles.Clerk or Roles.Kiosk or Roles.Admin || IsOwner(user, application, personal);
+    /// <summary>Materials, supplements, withdrawal: the applicant, the kiosk session that submitted, a clerk.</summary>
+    public static bool CanActFor(ClaimsPrincipal user, Application application, PersonalData personal) => Role(user) switch
+    {
+        Roles.Applicant => IsOwner(user, application, personal),
+        Roles.Kiosk => IsSubmittingKioskSession(user, application),
+        Roles.Clerk => true,
+        _ => false,
+    };
+
+    /// <summary>The service is rated by its applicant only: never by a clerk, a kiosk or staff.</summary>
+    public static bool CanRate(ClaimsPrincipal user, Application application, PersonalData personal) => IsOwner(user, application, personal);
+
+    /// <summary>An objection to a public notice: a clerk who received it, a reviewer of the item's department, an admin.</summary>
+    public static bool CanObject(ClaimsPrincipal user, string? itemDepartment) => Role(user) switch
+    {
+        Roles.Clerk or Roles.Admin => true,
+        Roles.Reviewer => itemDepartment is not null && Department(user) == itemDepartment,
+        _ => false,
+    };
+
+    /// <summary>A task and the facts its department may see: a reviewer of that department, an admin.</summary>
+    public static bool CanReadTasksOf(ClaimsPrincipal user, string department) =>
+        Role(user) == Roles.Admin || (Role(user) == Roles.Reviewer && Department(user) == department);
+
+    /// <summary>Deciding a task: only a reviewer of its department.</summary>
+    public static bool CanDecideTasksOf(ClaimsPrincipal user, string department) => Role(user) == Roles.Reviewer && Department(user) == department;
+
+    /// <summary>
+    /// The department whose reasons alone the caller may read (a reviewer's own), or null when the caller sees every
+    /// reason (the applicant, the kiosk session and the clerk acting for them, admins).
+    /// </summary>
+    public static string? ReasonsOnlyOf(ClaimsPrincipal user) => Role(user) == Roles.Reviewer ? Department(user) : null;
 }
 
 /// <summary>

@@ -29,7 +29,7 @@ public static class ApplicationEndpoints
         var group = app.MapGroup("/api/applications").WithTags("Applications (办件)").RequireAuthorization();
 
         group.MapPost("/", Submit)
-            .RequireAuthorization(p => p.RequireRole(Roles.Applicant, Roles.Clerk, Roles.Kiosk))
+            .RequireAuthorization(AccessPolicies.Submit)
             .WithName("SubmitApplication")
             .WithSummary("Apply once for a bundle: one form, one receipt number (受理编号), every eligible item started")
             .WithDescription("""
@@ -52,17 +52,19 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/{id:guid}", GetApplication)
+            .RequireAuthorization(AccessPolicies.ReadApplication)
             .WithName("GetApplication")
             .WithSummary("An application's status, per-item status and due dates, tasks, timeline and (when done) the combined result (统一出件)")
-            .WithDescription("Applicants see only their own (`403` otherwise); reviewers see applications with a task of their department. ID numbers are masked for everyone but the applicant; every read by staff is audited.")
+            .WithDescription("Applicants see only their own (`403` otherwise), a kiosk only what it submitted in the same session (`sid`); reviewers see applications with a task of their department, and other departments' reasons only as `refused`. ID numbers are masked for everyone but the applicant; every read by staff is audited.")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:guid}/materials/{materialCode}", MaterialEndpoints.Upload)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .DisableAntiforgery()
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
-            .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")
+            .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). Only while the application is open (not after its withdrawal, refusal or combined result → `409`) and up to `Materials:MaxPerApplication` files (default 50; more → `409`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<UploadedMaterialDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -70,10 +72,12 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet("/{id:guid}/materials", MaterialEndpoints.List)
+            .RequireAuthorization(AccessPolicies.ReadApplication)
             .WithName("ListMaterials")
             .WithSummary("The materials uploaded for an application (metadata and SHA-256)");
 
         group.MapPost("/{id:guid}/supplements", Supplement)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .WithName("SupplementApplication")
             .WithSummary("The applicant supplies what a supplement request (补正) named: the item's clock resumes and its task reopens")
             .WithDescription("Body `{ \"itemCode\": \"A2\", \"materials\": [\"bank-account\"] }`; without `itemCode` it completes an application the acceptance review asked to complete. Not waiting for a supplement → `409`.")
@@ -82,6 +86,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/withdrawal", Withdraw)
+            .RequireAuthorization(AccessPolicies.ActForApplicant)
             .WithName("WithdrawApplication")
             .WithSummary("Withdraw one item, or every item not yet decided")
             .WithDescription("Body `{ \"itemCode\": \"A3\", \"reason\": \"…\" }` (`itemCode` optional). The item's tasks end; the rules run again for the rest. Already decided → `409`.")
@@ -90,6 +95,7 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/objections", Object)
+            .RequireAuthorization(AccessPolicies.Object)
             .WithName("RecordObjection")
             .WithSummary("Record an objection raised during an item's public notice (公示异议), e.g. A1's 5-working-day notice")
             .WithDescription("Body `{ \"itemCode\": \"A1\", \"text\": \"…\" }`. Staff only: a clerk who received it, a reviewer of the item's department, or an administrator. The objection is kept in the timeline and counted on the item for the deciding department. Item not in a public notice → `409`.")
@@ -99,9 +105,10 @@ public static class ApplicationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:guid}/rating", Rate)
+            .RequireAuthorization(AccessPolicies.Rate)
             .WithName("RateApplication")
             .WithSummary("Rate the service 1–5 (好差评) once the combined result is issued; 1–2 opens a complaint task for the service hall")
-            .WithDescription("Body `{ \"score\": 1..5, \"comment\": \"…\" }`. Before the combined result or a second time → `409`.")
+            .WithDescription("Body `{ \"score\": 1..5, \"comment\": \"…\" }`. The applicant only (clerks, kiosks and staff → `403`). Before the combined result or a second time → `409`.")
             .Accepts<RatingRequestExample>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -134,7 +141,7 @@ public static class ApplicationEndpoints
             key = "";
             if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = Texts.HeaderRequired(IdempotencyHeader, channel).Field();
         }
-        var caller = ApplicationAccess.Subject(user);
+        var caller = ApplicationAccess.Submitter(user);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(root))));
         if (key.Length is > 0 and <= 128 && await ReplayAsync(db, key, caller, requestHash, ct) is { } replay) return replay;
 
@@ -149,7 +156,7 @@ public static class ApplicationEndpoints
         if (person is null) return Problems.Validation(new Dictionary<string, string[]> { ["facts"] = Texts.NoApplicant.Field() });
         if (role == Roles.Applicant)
         {
-            var subject = caller.Trim().ToUpperInvariant();
+            var subject = ApplicationAccess.Subject(user).Trim().ToUpperInvariant();
             if (subject != person.ToUpperInvariant() && subject != company?.ToUpperInvariant())
                 return TypedResults.Problem(statusCode: 403, title: Texts.NotTheApplicant.Pick(),
                     detail: Texts.NotTheApplicantDetail.Pick(),
@@ -250,10 +257,11 @@ public static class ApplicationEndpoints
             db.Audit(user, clock, "application.read", $"applications/{id}", application.ApplicantHash);
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner, ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner, ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
-    internal static async Task<ApplicationDto> BuildDtoAsync(ApprovalDb db, BundleCatalog catalog, IMapper mapper, Application application, bool owner, CancellationToken ct)
+    internal static async Task<ApplicationDto> BuildDtoAsync(ApprovalDb db, BundleCatalog catalog, IMapper mapper, Application application, bool owner,
+        string? reasonsOnlyOf, CancellationToken ct)
     {
         var id = application.Id;
         var instance = await db.WorkflowInstances.AsNoTracking().Include(i => i.Items).FirstAsync(i => i.Id == id, ct);
@@ -267,6 +275,7 @@ public static class ApplicationEndpoints
             .OrderBy(n => n.Id).ToListAsync(ct);
         var bundle = await catalog.FindVersionAsync(db, application.BundleCode, application.BundleVersion, ct);
         var mask = owner ? IdMasker.None : IdMasker.For(application.FactsJson);
+        var redact = reasonsOnlyOf is null ? ReasonRedaction.None : new ReasonRedaction(reasonsOnlyOf, code => bundle?.Item(code)?.Department);
         var applicantId = JsonNode.Parse(application.FactsJson) is JsonObject f
             ? (f["applicant"]?["idNumber"] ?? f["enterprise"]?["legalRepresentative"]?["idNumber"])?.GetValue<string>()
             : null;
@@ -274,15 +283,15 @@ public static class ApplicationEndpoints
         var refusedAtAcceptance = instance.Status == InstanceStatus.Refused;
         var items = instance.Items.OrderBy(i => i.Code, StringComparer.Ordinal).Select(i => new ItemStatusDto(
             i.Code, ItemReasons.ItemName(bundle, i.Code).Pick(), bundle?.Item(i.Code)?.Department ?? "", i.Status, i.Outcome,
-            mask.Text(ItemReasons.Of(i, bundle, refusedAtAcceptance)?.Pick()),
+            mask.Text(redact.ItemReason(i.Code, i.Outcome, ItemReasons.Of(i, bundle, refusedAtAcceptance)?.Pick())),
             mask.Text(i.Number), i.DueDate, i.StatutoryDueDate, i.PausedOn is not null, i.PausedOn, i.UsedDays,
             (i.SupplementMaterials ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), i.ReviewFlag)).ToList();
-        var timeline = mapper.Map<List<TimelineEntryDto>>(history).Select(h => h with { Detail = mask.Text(h.Detail) }).ToList();
+        var timeline = mapper.Map<List<TimelineEntryDto>>(history).Select(h => h with { Detail = mask.Text(redact.TimelineDetail(h.Event, h.ItemCode, h.Detail)) }).ToList();
         return new ApplicationDto(id, application.ReceiptNumber, application.BundleCode, application.BundleVersion, application.Channel,
             instance.Status, DateTimeOffset.FromUnixTimeMilliseconds(application.SubmittedAt), application.AsOf,
             applicantId is null ? null : mask.Text(applicantId),
             items, mapper.Map<List<TaskSummaryDto>>(tasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)), timeline,
-            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(CombinedResultBuilder.Localize(application.CombinedResultJson)),
+            mapper.Map<List<UploadedMaterialDto>>(materials), mask.Json(redact.CombinedResult(CombinedResultBuilder.Localize(application.CombinedResultJson))),
             application.Rating is { } score ? new RatingDto(score, application.RatingComment, DateTimeOffset.FromUnixTimeMilliseconds(application.RatedAt ?? 0), complaint) : null,
             notifications.Select(n => new NotificationDto(n.Kind, n.ItemCode, mask.Text(ItemReasons.Decode(n.Message ?? "").Pick()) ?? "",
                 DateTimeOffset.FromUnixTimeMilliseconds(n.CreatedAt))).ToList());
@@ -315,7 +324,7 @@ public static class ApplicationEndpoints
         db.Audit(user, clock, "application.supplement", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "acceptance"}: {string.Join(',', materials!)}");
         var result = await engine.Runtime.SupplementAsync(db, id, itemCode, materials!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     /// <summary>The materials a supplement request for the item named that have not been uploaded since the request.</summary>
@@ -353,7 +362,7 @@ public static class ApplicationEndpoints
         db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason}");
         var result = await engine.Runtime.WithdrawAsync(db, id, itemCode, reason!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     public static async Task<Results<Ok<ApplicationDto>, ValidationProblem, ProblemHttpResult>> Object(Guid id, HttpRequest request,
@@ -374,18 +383,12 @@ public static class ApplicationEndpoints
 
         var bundle = (await engine.DefinitionAsync(db, catalog, application.BundleCode, application.BundleVersion, ct))?.Bundle;
         var department = bundle?.Item(itemCode!)?.Department;
-        var allowed = ApplicationAccess.Role(user) switch
-        {
-            Roles.Clerk or Roles.Admin => true,
-            Roles.Reviewer => department is not null && ApplicationAccess.Department(user) == department,
-            _ => false,
-        };
-        if (!allowed) return Forbidden();
+        if (!ApplicationAccess.CanObject(user, department)) return Forbidden();
 
         db.Audit(user, clock, "application.objection", $"applications/{id}", application.ApplicantHash, $"{itemCode}: {text!.Length} characters");
         var result = await engine.Runtime.RecordObjectionAsync(db, id, itemCode!, text, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
-        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner: false, ct));
+        return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, owner: false, ApplicationAccess.ReasonsOnlyOf(user), ct));
     }
 
     public static async Task<Results<Ok<RatingDto>, ValidationProblem, ProblemHttpResult>> Rate(Guid id, HttpRequest request,
@@ -393,7 +396,7 @@ public static class ApplicationEndpoints
     {
         var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (application is null) return NotFound(id);
-        if (!(ApplicationAccess.IsOwner(user, application, personal) || ApplicationAccess.Role(user) is Roles.Clerk or Roles.Kiosk)) return Forbidden();
+        if (!ApplicationAccess.CanRate(user, application, personal)) return Forbidden();
         var body = await RequestBody.ReadJsonAsync(request, ct);
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
         using var document = body.Document!;

@@ -6,6 +6,7 @@ using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using AutoMapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Approval.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Applications;
@@ -18,6 +19,9 @@ public sealed class MaterialOptions
 
     /// <summary>Largest accepted file in bytes (default 10 MB).</summary>
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Most files one application may hold (every upload counts, replacements too); one more → 409.</summary>
+    public int MaxPerApplication { get; set; } = 50;
 
     /// <summary>Folder for <c>Folder</c> storage; empty = <c>&lt;Database:DataFolder&gt;/materials</c>. Relative paths are under the content root.</summary>
     public string Folder { get; set; } = "";
@@ -36,9 +40,12 @@ public static class MaterialEndpoints
         HttpRequest request, ClaimsPrincipal user, ApprovalDb db, BundleCatalog catalog, PersonalData personal, MaterialOptions options,
         DatabaseOptions database, IWebHostEnvironment environment, IMapper mapper, TimeProvider clock, CancellationToken ct)
     {
-        var application = await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        // Tracked: its version, read before the count, is bumped with the insert, so concurrent uploads cannot pass the limit together.
+        var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (application is null) return ApplicationEndpoints.NotFound(id);
         if (!ApplicationAccess.CanActFor(user, application, personal)) return ApplicationEndpoints.Forbidden();
+        if (await ClosedAsync(db, application, ct) is { } closed) return closed;
+        if (await db.Materials.CountAsync(m => m.ApplicationId == id, ct) >= options.MaxPerApplication) return TooMany(options);
         var bundle = await catalog.FindVersionAsync(db, application.BundleCode, application.BundleVersion, ct);
         if (bundle?.Materials.Any(m => m.Code == materialCode) != true)
             return TypedResults.Problem(statusCode: 404, title: Texts.UnknownMaterial.Pick(),
@@ -96,14 +103,30 @@ public static class MaterialEndpoints
         }
         else material.Content = content;
         db.Materials.Add(material);
+        application.Version++;
         db.Audit(user, clock, "material.upload", $"applications/{id}/materials/{material.Id}", application.ApplicantHash, $"{materialCode} {material.Sha256}");
         try
         {
-            await db.SaveChangesAsync(ct);
+            // Of concurrent uploads to one application one commits, the others count again.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt <= options.MaxPerApplication) // each conflict is another upload committed
+                {
+                    await db.Entry(application).ReloadAsync(ct);
+                    if (await ClosedAsync(db, application, ct) is { } nowClosed) { Discard(path); return nowClosed; }
+                    if (await db.Materials.CountAsync(m => m.ApplicationId == id, ct) >= options.MaxPerApplication) { Discard(path); return TooMany(options); }
+                    application.Version++;
+                }
+            }
         }
         catch
         {
-            if (path is not null) File.Delete(path);
+            Discard(path);
             throw;
         }
         return TypedResults.Created($"/api/applications/{id}/materials", mapper.Map<UploadedMaterialDto>(material));
@@ -135,6 +158,25 @@ public static class MaterialEndpoints
         options.Folder is { Length: > 0 } folder
             ? Path.GetFullPath(folder, environment.ContentRootPath)
             : Path.Combine(Path.GetFullPath(database.DataFolder, environment.ContentRootPath), "materials");
+
+    private static void Discard(string? path)
+    {
+        if (path is not null) File.Delete(path);
+    }
+
+    /// <summary>Uploads are taken while the application runs: not once it was withdrawn, refused or its combined result issued.</summary>
+    private static async Task<ProblemHttpResult?> ClosedAsync(ApprovalDb db, Application application, CancellationToken ct)
+    {
+        var status = await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == application.Id).Select(i => i.Status).FirstOrDefaultAsync(ct);
+        if (application.CombinedResultJson is null && status is InstanceStatus.AwaitingAcceptance or InstanceStatus.Running) return null;
+        return TypedResults.Problem(statusCode: 409, title: "Application closed",
+            detail: $"Application {application.Id} is {status}{(application.CombinedResultJson is null ? "" : " with its combined result issued")}: no more materials are taken.",
+            type: "https://approval.example/problems/application-closed", extensions: new Dictionary<string, object?> { ["status"] = status });
+    }
+
+    private static ProblemHttpResult TooMany(MaterialOptions options) => TypedResults.Problem(statusCode: 409, title: "Too many materials",
+        detail: $"An application holds at most {options.MaxPerApplication} uploaded files (Materials:MaxPerApplication).",
+        type: "https://approval.example/problems/too-many-materials", extensions: new Dictionary<string, object?> { ["maxPerApplication"] = options.MaxPerApplication });
 
     private static ProblemHttpResult TooLarge(MaterialOptions options) => TypedResults.Problem(statusCode: 413, title: Texts.FileTooLarge.Pick(),
         detail: Texts.FileTooLargeDetail(options.MaxBytes).Pick(), type: "https://approval.example/problems/file-too-large");

@@ -21,7 +21,7 @@ public static class CalendarEndpoints
     public static RouteGroupBuilder MapCalendars(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin/calendars").WithTags("Holiday calendar (admin)")
-            .RequireAuthorization(SecuritySetup.AdminPolicy);
+            .RequireAuthorization(AccessPolicies.Admin);
 
         group.MapGet("/{year:int}", GetYear)
             .WithName("GetCalendarYear")

@@ -8,8 +8,8 @@ public static class Commands
 {
     private const string Usage = """
         commands:
-          token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>]
-              prints a bearer token signed with Auth:SigningKey, valid for at most Auth:MaxTokenHours
+          token --role <applicant|clerk|kiosk|reviewer|admin> [--department <code>] [--subject <id>] [--hours <n>] [--session <id>]
+              prints a bearer token signed with Auth:SigningKey, valid for at most Auth:MaxTokenHours; a kiosk token carries a session (sid), new unless --session is given
           schema-script <sqlite|postgresql|sqlserver>
               prints the CREATE script of the current EF model (the starting point of a new db/ migration)
         """;
@@ -33,7 +33,8 @@ public static class Commands
                     if (hours <= 0 || hours > auth.MaxTokenHours) throw new ArgumentException($"--hours must be more than 0 and at most Auth:MaxTokenHours ({auth.MaxTokenHours})");
                     Console.WriteLine(TokenIssuer.Issue(auth, TimeProvider.System,
                         options.GetValueOrDefault("role") ?? throw new ArgumentException("--role is required"),
-                        options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours)));
+                        options.GetValueOrDefault("department"), options.GetValueOrDefault("subject"), TimeSpan.FromHours(hours),
+                        options.GetValueOrDefault("session")));
                     return true;
                 default:
                     Console.Error.WriteLine($"unknown command '{args[0]}'\n{Usage}");

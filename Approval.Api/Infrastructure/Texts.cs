@@ -183,9 +183,9 @@ public static class OutcomeTexts
     public static LocalizedText Revoked(LocalizedText department, string? findings) => findings is { Length: > 0 }
         ? new($"后续检查未通过，{department.Zh}已撤销，检查意见：{Trim(findings)}。", $"Revoked by {department.En} after the follow-up check failed: {Trim(findings)}.")
         : new($"后续检查未通过，{department.Zh}已撤销。", $"Revoked by {department.En} after the follow-up check failed.");
-    public static LocalizedText PrerequisiteNotGranted(LocalizedText prerequisite, string code, LocalizedText why) =>
-        new($"本事项以{prerequisite.Zh}（{code}）为前提，而{prerequisite.Zh}未获批准：{Trim(why.Zh)}。因此本事项不能办理。",
-            $"This item requires {prerequisite.En} ({code}), which was not granted: {Trim(why.En)}. So this item cannot be granted.");
+    public static LocalizedText PrerequisiteNotGranted(LocalizedText prerequisite, string code) =>
+        new($"本事项以{prerequisite.Zh}（{code}）为前提，而{prerequisite.Zh}未获批准，因此本事项不能办理。",
+            $"This item requires {prerequisite.En} ({code}), which was not granted, so this item cannot be granted.");
     public static readonly LocalizedText NeedsInformation = new("尚缺信息：", "Needs information:");
     public static readonly LocalizedText NotPartOfApplication = new("本事项不在此次申请范围内。", "Not part of this application.");
     public static readonly LocalizedText NotEligible = new("不符合办理条件。", "Not eligible.");

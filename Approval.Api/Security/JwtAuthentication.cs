@@ -46,7 +46,8 @@ public sealed class AuthOptions
 /// <summary>Mints stand-alone tokens signed with <see cref="AuthOptions.SigningKey"/>: the <c>token</c> operator command and the tests use it.</summary>
 public static class TokenIssuer
 {
-    public static string Issue(AuthOptions auth, TimeProvider clock, string role, string? department = null, string? subject = null, TimeSpan? lifetime = null)
+    public static string Issue(AuthOptions auth, TimeProvider clock, string role, string? department = null, string? subject = null, TimeSpan? lifetime = null,
+        string? session = null)
     {
         if (!Roles.All.Contains(role)) throw new ArgumentException($"unknown role '{role}' (one of {string.Join(", ", Roles.All)})", nameof(role));
         if (role == Roles.Reviewer && string.IsNullOrEmpty(department)) throw new ArgumentException("a reviewer needs --department", nameof(department));
@@ -54,6 +55,7 @@ public static class TokenIssuer
         var now = clock.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object> { ["role"] = role, ["sub"] = subject ?? $"{role}-{Guid.NewGuid():N}"[..20] };
         if (department is not null) claims[Roles.DepartmentClaim] = department;
+        if (session is not null || role == Roles.Kiosk) claims[AccessPolicies.SessionClaim] = session ?? Guid.NewGuid().ToString("N");
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = auth.Issuer,
@@ -74,9 +76,6 @@ public static class TokenIssuer
 /// </summary>
 public static class SecuritySetup
 {
-    public const string StaffPolicy = "staff";
-    public const string AdminPolicy = "admin";
-    public const string ReviewerPolicy = "reviewer";
     public const string SchemeName = JwtBearerDefaults.AuthenticationScheme;
 
     public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder, ConfigurationProblems problems)
@@ -97,10 +96,6 @@ public static class SecuritySetup
         }
         builder.Services.AddAuthentication(SchemeName).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(SchemeName).Configure<TimeProvider>((o, clock) => Configure(o, auth, clock));
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(ReviewerPolicy, p => p.RequireRole(Roles.Reviewer, Roles.Admin))
-            .AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Clerk, Roles.Reviewer, Roles.Admin));
         return builder;
     }
 

@@ -21,7 +21,7 @@ public static class SharedDataEndpoints
     public static RouteGroupBuilder MapSharedData(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin/shared-data").WithTags("Shared data (admin)")
-            .RequireAuthorization(SecuritySetup.AdminPolicy);
+            .RequireAuthorization(AccessPolicies.Admin);
 
         group.MapGet("/", ListSources)
             .WithName("ListSharedDataSources")

@@ -50,7 +50,7 @@ public static class TaskEndpoints
 
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tasks").WithTags("Department tasks").RequireAuthorization(SecuritySetup.ReviewerPolicy);
+        var group = app.MapGroup("/api/tasks").WithTags("Department tasks").RequireAuthorization(AccessPolicies.ReadTasks);
 
         group.MapGet("/", ListTasks)
             .WithName("ListTasks")
@@ -71,13 +71,15 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{taskId:guid}/decisions", Decide)
+            .RequireAuthorization(AccessPolicies.DecideTasks)
             .WithName("DecideTask")
             .WithSummary("Complete a task: approve, reject, request a supplement, submit an assessment or inspection, accept, resolve")
             .WithDescription("""
                 Body `{ "action": "approve", "reason": "…", "materials": ["…"], "outputs": { … } }`. `reason` is required to reject or request a
                 supplement, `materials` to request a supplement (→ `400`). Outputs: an assessment records `category` (visual, hearing, speech,
                 physical, intellectual, mental, multiple) and `grade` (1–4), or `notDisabled: true`; an inspection or verification records
-                `passed` (bool) and optional `findings`; the A5 decision may record `level` (full, partial). Another department's task → `403`.
+                `passed` (bool) and optional `findings`; the A5 decision may record `level` (full, partial). Only a reviewer of the task's department
+                decides (another department's task, or an admin → `403`).
                 Not allowed now → `409` naming the reason: a prerequisite item undecided (named), a second supplement request for the item
                 (一次性告知), a task already decided. `200` with the task and the item after the decision.
                 """)
@@ -101,11 +103,10 @@ public static class TaskEndpoints
         if (page is < 1) errors["page"] = Texts.AtLeastOne.Field();
         if (pageSize is < 1 or > 100) errors["pageSize"] = Texts.PageSizeRange.Field();
         if (errors.Count > 0) return Problems.Validation(errors);
-        var own = ApplicationAccess.Department(user);
         if (ApplicationAccess.Role(user) == Roles.Reviewer)
         {
-            if (department is not null && department != own) return DepartmentForbidden(department);
-            department = own;
+            department ??= ApplicationAccess.Department(user)!;
+            if (!ApplicationAccess.CanReadTasksOf(user, department)) return DepartmentForbidden(department);
         }
         int p = page ?? 1, size = pageSize ?? 20, take = p * size;
         sort ??= "dueDate";
@@ -206,7 +207,7 @@ public static class TaskEndpoints
     {
         var detail = await DetailAsync(taskId, db, catalog, engine, ct);
         if (detail is null) return UnknownTask(taskId);
-        if (!MayHandle(user, detail.Task.Department)) return DepartmentForbidden(detail.Task.Department);
+        if (!ApplicationAccess.CanReadTasksOf(user, detail.Task.Department)) return DepartmentForbidden(detail.Task.Department);
         db.Audit(user, clock, "task.read", $"tasks/{taskId}", await db.Applications.Where(a => a.Id == detail.Task.ApplicationId).Select(a => a.ApplicantHash).FirstOrDefaultAsync(ct));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(detail);
@@ -261,7 +262,7 @@ public static class TaskEndpoints
         var complaint = task is null ? await db.ComplaintTasks.FirstOrDefaultAsync(c => c.Id == taskId, ct) : null;
         if (task is null && complaint is null) return UnknownTask(taskId);
         var department = task?.Department ?? complaint!.Department;
-        if (!MayHandle(user, department)) return DepartmentForbidden(department);
+        if (!ApplicationAccess.CanDecideTasksOf(user, department)) return DepartmentForbidden(department);
 
         var body = await RequestBody.ReadJsonAsync(request, ct);
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
@@ -362,9 +363,6 @@ public static class TaskEndpoints
                 break;
         }
     }
-
-    private static bool MayHandle(ClaimsPrincipal user, string department) =>
-        ApplicationAccess.Role(user) == Roles.Admin || ApplicationAccess.Department(user) == department;
 
     private static ProblemHttpResult DepartmentForbidden(string department) => TypedResults.Problem(statusCode: 403, title: Texts.OtherDepartment.Pick(),
         detail: Texts.OtherDepartmentDetail(department).Pick(), type: "https://approval.example/problems/other-department");

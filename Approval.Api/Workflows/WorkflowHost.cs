@@ -47,8 +47,7 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
             else if (a.Outcome == RuleOutcome.Conditional
                      && a.DependsOn.FirstOrDefault(d => instance.Items.FirstOrDefault(i => i.Code == d) is { HasOutcome: true, Outcome: not WfOutcome.Granted }) is { } failed)
             {
-                var why = ItemReasons.Of(instance.Item(failed), bundle) ?? Infrastructure.OutcomeTexts.NotEligible;
-                ends.Add(new ItemEnd(item.Code, ItemReasons.Encode(Infrastructure.OutcomeTexts.PrerequisiteNotGranted(ItemReasons.ItemName(bundle, failed), failed, why))));
+                ends.Add(new ItemEnd(item.Code, ItemReasons.Encode(Infrastructure.OutcomeTexts.PrerequisiteNotGranted(ItemReasons.ItemName(bundle, failed), failed)))); // without the prerequisite's reason: its department's, not this one's
             }
         }
         return ends;

@@ -411,9 +411,11 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
     [InlineData("/api/admin/calendars/2027")]
     public async Task Post_MalformedJson_400Problem(string route)
     {
-        var id = (await SubmitAsync(SampleFacts.DisabilityApplicant(NewPerson()))).GetProperty("id").GetString()!;
+        var person = NewPerson();
+        var id = (await SubmitAsync(SampleFacts.DisabilityApplicant(person))).GetProperty("id").GetString()!;
         var task = await TaskAsync(id, "A1", "review");
-        var client = route.Contains("tasks") ? As(Roles.Reviewer, "dpf") : route.Contains("admin") ? As(Roles.Admin) : As(Roles.Clerk);
+        var client = route.Contains("tasks") ? As(Roles.Reviewer, "dpf") : route.Contains("admin") ? As(Roles.Admin)
+            : route.Contains("rating") ? As(Roles.Applicant, subject: person) : As(Roles.Clerk);
         var url = route.Replace("{id}", id).Replace("{task}", task);
 
         var response = url.EndsWith("2027")
