@@ -48,7 +48,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
     /// The declared table. Per endpoint: the outcome per caller on the real application (or task) of the bundle, then on an
     /// unknown id ("-" where the route has none). Columns: none, applicant self, applicant other, clerk, kiosk own session,
     /// kiosk other session (same device), reviewer of the right department, reviewer of another department, admin, a token
-    /// with both admin and clerk.
+    /// with both admin and clerk (refused at authentication: 401).
     /// </summary>
     private static readonly Dictionary<string, (string Real, string Unknown)> Table = new()
     {
@@ -59,30 +59,30 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["GET /api/bundles"] =                                        ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
         ["GET /api/bundles/{bundleCode}"] =                           ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
         ["POST /api/bundles/{bundleCode}/assessments"] =              ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
-        ["POST /api/applications"] =                                  ("401  ok   403   ok    ok   ok     403  403  403   403", "-"),
-        ["GET /api/applications/{id:guid}"] =                         ("401  ok   403   ok    ok   403    ok   403  ok    403",
+        ["POST /api/applications"] =                                  ("401  ok   403   ok    ok   ok     403  403  403   401", "-"),
+        ["GET /api/applications/{id:guid}"] =                         ("401  ok   403   ok    ok   403    ok   403  ok    401",
                                                                        "401  404  404   404   404  404    404  404  404   403"),
-        ["POST /api/applications/{id:guid}/materials/{materialCode}"] = ("401  ok   403   ok    ok   403    403  403  403   403",
+        ["POST /api/applications/{id:guid}/materials/{materialCode}"] = ("401  ok   403   ok    ok   403    403  403  403   401",
                                                                        "401  404  404   404   404  404    403  403  403   403"),
-        ["GET /api/applications/{id:guid}/materials"] =               ("401  ok   403   ok    ok   403    ok   403  ok    403",
+        ["GET /api/applications/{id:guid}/materials"] =               ("401  ok   403   ok    ok   403    ok   403  ok    401",
                                                                        "401  404  404   404   404  404    404  404  404   403"),
-        ["POST /api/applications/{id:guid}/supplements"] =            ("401  ok   403   ok    ok   403    403  403  403   403",
+        ["POST /api/applications/{id:guid}/supplements"] =            ("401  ok   403   ok    ok   403    403  403  403   401",
                                                                        "401  404  404   404   404  404    403  403  403   403"),
-        ["POST /api/applications/{id:guid}/withdrawal"] =             ("401  ok   403   ok    ok   403    403  403  403   403",
+        ["POST /api/applications/{id:guid}/withdrawal"] =             ("401  ok   403   ok    ok   403    403  403  403   401",
                                                                        "401  404  404   404   404  404    403  403  403   403"),
-        ["POST /api/applications/{id:guid}/objections"] =             ("401  403  403   ok    403  403    ok   403  ok    403",
+        ["POST /api/applications/{id:guid}/objections"] =             ("401  403  403   ok    403  403    ok   403  ok    401",
                                                                        "401  403  403   404   403  403    404  404  404   403"),
-        ["POST /api/applications/{id:guid}/rating"] =                 ("401  ok   403   403   403  403    403  403  403   403",
+        ["POST /api/applications/{id:guid}/rating"] =                 ("401  ok   403   403   403  403    403  403  403   401",
                                                                        "401  404  404   403   403  403    403  403  403   403"),
-        ["GET /api/tasks"] =                                          ("401  403  403   403   403  403    ok   403  ok    403", "-"),
-        ["GET /api/tasks/{taskId:guid}"] =                            ("401  403  403   403   403  403    ok   403  ok    403",
+        ["GET /api/tasks"] =                                          ("401  403  403   403   403  403    ok   403  ok    401", "-"),
+        ["GET /api/tasks/{taskId:guid}"] =                            ("401  403  403   403   403  403    ok   403  ok    401",
                                                                        "401  403  403   403   403  403    404  404  404   403"),
-        ["POST /api/tasks/{taskId:guid}/decisions"] =                 ("401  403  403   403   403  403    ok   403  403   403",
+        ["POST /api/tasks/{taskId:guid}/decisions"] =                 ("401  403  403   403   403  403    ok   403  403   401",
                                                                        "401  403  403   403   403  403    404  404  403   403"),
-        ["GET /api/admin/calendars/{year:int}"] =                     ("401  403  403   403   403  403    403  403  ok    403", "-"),
-        ["PUT /api/admin/calendars/{year:int}"] =                     ("401  403  403   403   403  403    403  403  ok    403", "-"),
-        ["GET /api/admin/shared-data"] =                              ("401  403  403   403   403  403    403  403  ok    403", "-"),
-        ["POST /api/admin/shared-data/{source}"] =                    ("401  403  403   403   403  403    403  403  ok    403", "-"),
+        ["GET /api/admin/calendars/{year:int}"] =                     ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["PUT /api/admin/calendars/{year:int}"] =                     ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/shared-data"] =                              ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["POST /api/admin/shared-data/{source}"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
     };
 
     /// <summary>One bundle's application as the matrix uses it: submitted at a kiosk in one session, accepted by the service hall.</summary>
@@ -165,9 +165,9 @@ public abstract class AccessMatrixTests(ApiFactory api)
 
         Assert.DoesNotContain(secret, otherDepartment.Text);
         Assert.Equal("refused", otherDepartment.A1.GetProperty("outcomeReason").GetString());
-        Assert.Equal(secret, ownDepartment.A1.GetProperty("outcomeReason").GetString());
-        Assert.Equal(secret, theApplicant.A1.GetProperty("outcomeReason").GetString());
-        Assert.Equal(secret, clerk.A1.GetProperty("outcomeReason").GetString());
+        Assert.Contains(secret, ownDepartment.A1.GetProperty("outcomeReason").GetString());
+        Assert.Contains(secret, theApplicant.A1.GetProperty("outcomeReason").GetString());
+        Assert.Contains(secret, clerk.A1.GetProperty("outcomeReason").GetString());
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public HttpClient ClientAs(string role, string? department = null, string? subject = null)
     {
         subject ??= $"{role}-{Guid.NewGuid():N}"[..20];
-        return CreateDefaultClient(new FreshToken(() => Token(role, department, subject)));
+        var session = role == Roles.Kiosk ? Guid.NewGuid().ToString("N") : null; // one kiosk session per client
+        return CreateDefaultClient(new FreshToken(() => Token(role, department, subject, session)));
     }
 
     private sealed class FreshToken(Func<string> token) : DelegatingHandler
@@ -56,8 +57,8 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         }
     }
 
-    public string Token(string role, string? department = null, string? subject = null) =>
-        TokenIssuer.Issue(Service<AuthOptions>(), Service<TimeProvider>(), role, department, subject);
+    public string Token(string role, string? department = null, string? subject = null, string? session = null) =>
+        TokenIssuer.Issue(Service<AuthOptions>(), Service<TimeProvider>(), role, department, subject, session: session);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
