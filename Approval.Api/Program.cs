@@ -16,7 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPersistence();
 builder.AddSecurity();
 if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bundleError);
-builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
+builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMapper:LicenseKey"], typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddApiDocumentation();
