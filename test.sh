@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a clean machine: installs and starts a private PostgreSQL (scripts/postgres.sh),
-# runs `dotnet test` against it, SQLite and SQL Server where one is available (see below), stops the server, and ends with "N passed, N failed".
+# runs `dotnet test` against it, SQLite and SQL Server where one is available (see below), then (without arguments)
+# the README walk-throughs (scripts/walkthroughs.sh), stops the server, and ends with "N passed, N failed".
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Rules").
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +29,14 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited with $status"; fi
+
+# The README's command blocks (scripts/walkthroughs.sh): on a full run, each walk-through counts as one test.
+if [ $# -eq 0 ]; then
+  command -v jq >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq jq; } >&2
+  walk=$(scripts/walkthroughs.sh | tee /dev/stderr | sed -n 's/^walkthroughs: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+  read -r wp wf <<<"${walk:-0 1}"
+  passed=$((passed + wp)); failed=$((failed + wf))
+fi
 echo "$sqlserver"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

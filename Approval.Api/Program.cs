@@ -18,7 +18,7 @@ builder.AddPersistence(problems);
 builder.AddSecurity(problems);
 if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is invalid: {bundleError?.Message}");
 builder.Services.AddAccessPolicies();
-builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
+builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMapper:LicenseKey"], typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddResponseLanguages();

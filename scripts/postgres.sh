@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Private PostgreSQL instance for the tests: installs the server from Debian packages when missing,
 # starts it on a free loopback port in a temporary folder (as the postgres user: initdb refuses root),
-# and prints `export APPROVAL_TEST_POSTGRES=...` for the caller to eval.
+# creates the role and database README.md's connection string names (approval / approval, password approval; the
+# server trusts loopback connections), and prints `export` lines for the caller to eval: APPROVAL_PG_DIR, APPROVAL_PG_PORT,
+# APPROVAL_TEST_POSTGRES (the superuser connection the tests create their databases with).
 #   eval "$(scripts/postgres.sh start)"   ...   scripts/postgres.sh stop "$APPROVAL_PG_DIR"
 set -euo pipefail
 
@@ -41,7 +43,11 @@ start() {
   "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2 \
     || { cat "$dir/server.log" >&2; exit 1; }
+  "${run_as[@]}" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
+    -c "CREATE ROLE approval LOGIN PASSWORD 'approval'" -c "CREATE DATABASE approval OWNER approval" >&2 \
+    || { echo "postgres.sh: could not create the approval role and database" >&2; exit 1; }
   echo "export APPROVAL_PG_DIR='$dir'"
+  echo "export APPROVAL_PG_PORT='$port'"
   echo "export APPROVAL_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Password=postgres'"
 }
 

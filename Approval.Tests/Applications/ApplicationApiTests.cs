@@ -374,9 +374,11 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.True((await Read(invalid)).GetProperty("errors").TryGetProperty("facts.applicant.idNumber", out _));
 
-        var someoneElse = await As(Roles.Applicant, subject: NewPerson()).PostAsync("/api/applications",
-            Json(SubmissionBody(SampleFacts.DisabilityApplicant(NewPerson()), channel: "online").ToJsonString()));
-        Assert.Equal(HttpStatusCode.BadRequest, someoneElse.StatusCode); // no Idempotency-Key for online
+        var person = NewPerson();
+        var noKey = await As(Roles.Applicant, subject: person).PostAsync("/api/applications",
+            Json(SubmissionBody(SampleFacts.DisabilityApplicant(person), channel: "online").ToJsonString()));
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+        Assert.True((await Read(noKey)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
 
         var outside = SampleFacts.DisabilityApplicant(NewPerson());
         outside["applicant"]!["hukouRegion"] = "110101";
