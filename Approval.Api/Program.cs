@@ -9,7 +9,7 @@ using Approval.Api.SharedData;
 using Approval.Api.Tasks;
 using Approval.Api.Workflows;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(LaunchEnvironment.Options(args));
 if (Commands.TryRun(args, builder.Configuration, out var exitCode)) return exitCode;
 
 builder.Services.AddSingleton(TimeProvider.System);
