@@ -159,7 +159,7 @@ public abstract class AssessmentApiTests(ApiFactory api)
         Assert.Equal("ineligible", a4.GetProperty("outcome").GetString());
         var text = string.Join(" | ", result.GetProperty("items").EnumerateArray()
             .SelectMany(i => i.GetProperty("reasons").EnumerateArray()).Select(r => r.GetProperty("message").GetString()));
-        Assert.Contains("低保", text);
+        Assert.Contains("低保", text, StringComparison.Ordinal);
     }
 
     [Fact]
