@@ -47,6 +47,47 @@ public abstract class AssessmentApiTests(ApiFactory api)
         Assert.False(result.TryGetProperty("trace", out _));
     }
 
+    private async Task<HttpResponseMessage> PostIn(string? language, string bundle, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bundles/{bundle}/assessments") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (language is not null) request.Headers.AcceptLanguage.ParseAdd(language);
+        return await _http.SendAsync(request);
+    }
+
+    private static IEnumerable<string> Messages(JsonElement result) => result.GetProperty("items").EnumerateArray()
+        .SelectMany(i => i.GetProperty("reasons").EnumerateArray()).Select(r => r.GetProperty("message").GetString()!);
+
+    private static bool HasHan(string text) => text.Any(c => c is >= '\u4e00' and <= '\u9fff');
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("zh-CN", true)]
+    [InlineData("en-US,en;q=0.9", false)]
+    [InlineData("en", false)]
+    public async Task Assess_AcceptLanguage_ReasonsInThatLanguageChineseByDefault(string? language, bool chinese)
+    {
+        var result = await Json(await PostIn(language, "disability-assistance", Body(SampleFacts.DisabilityApplicant())));
+
+        var messages = Messages(result).ToList();
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m => Assert.Equal(chinese, HasHan(m)));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("en", false)]
+    public async Task Problems_AcceptLanguage_TitleInThatLanguage(string? language, bool chinese)
+    {
+        var unknown = await PostIn(language, "no-such-bundle", Body(SampleFacts.DisabilityApplicant()));
+        var invalid = await PostIn(language, "disability-assistance", "{ \"facts\": 5 }");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        foreach (var problem in new[] { await Json(unknown), await Json(invalid) })
+            Assert.Equal(chinese, HasHan(problem.GetProperty("title").GetString()!));
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Assess_WithTrace_ListsEveryRuleFiredInOrder()
     {
