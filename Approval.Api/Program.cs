@@ -27,6 +27,7 @@ builder.AddWorkflows();
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseInputGuard();
 app.UseApiDocumentation();
 app.UseAuthentication();
 app.UseAuthorization();

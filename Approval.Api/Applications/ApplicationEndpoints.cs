@@ -59,6 +59,7 @@ public static class ApplicationEndpoints
 
         group.MapPost("/{id:guid}/materials/{materialCode}", MaterialEndpoints.Upload)
             .DisableAntiforgery()
+            .WithBodyLimit(BodyLimit.Upload)
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
             .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")

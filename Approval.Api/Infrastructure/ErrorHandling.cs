@@ -15,7 +15,7 @@ public static class ErrorHandling
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.HttpContext.Response.StatusCode = bad.StatusCode;
-                ctx.ProblemDetails.Title = "Bad request";
+                ctx.ProblemDetails.Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
                 ctx.ProblemDetails.Detail = bad.Message;
             }
         });

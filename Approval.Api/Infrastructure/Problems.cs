@@ -11,6 +11,12 @@ public static class Problems
         detail: $"There is no bundle with code '{code}'. GET /api/bundles lists them.",
         type: "https://approval.example/problems/unknown-bundle");
 
+    public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large",
+        detail: $"This endpoint accepts a body of at most {limit} bytes.",
+        type: "https://approval.example/problems/body-too-large");
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
         TypedResults.ValidationProblem(errors, detail: detail ?? "The request has invalid fields; see errors, keyed by JSON path.",
             title: "Invalid request", type: "https://approval.example/problems/validation");

@@ -46,6 +46,8 @@ public static class TaskEndpoints
 {
     public const string ComplaintKind = "complaint";
     private static readonly string[] Statuses = ["open", "waiting", "done", "cancelled"];
+    /// <summary>Pages beyond this are refused: 10,000 pages of 100 are a million tasks, more than an inbox is paged through.</summary>
+    public const int MaxPage = 10_000;
     private static readonly string[] Sorts = ["dueDate", "-dueDate", "createdAt", "-createdAt"];
 
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder app)
@@ -98,7 +100,7 @@ public static class TaskEndpoints
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !Statuses.Contains(status)) errors["status"] = [$"must be one of: {string.Join(", ", Statuses)}"];
         if (sort is not null && !Sorts.Contains(sort)) errors["sort"] = [$"must be one of: {string.Join(", ", Sorts)}"];
-        if (page is < 1) errors["page"] = ["must be at least 1"];
+        if (page is < 1 or > MaxPage) errors["page"] = [$"must be from 1 to {MaxPage}"];
         if (pageSize is < 1 or > 100) errors["pageSize"] = ["must be from 1 to 100"];
         if (errors.Count > 0) return Problems.Validation(errors);
         var own = ApplicationAccess.Department(user);
