@@ -75,8 +75,8 @@ public static class CalendarEndpoints
                 var name = RequestBody.Text(h, "name", 100, local);
                 var from = RequestBody.Date(h, "from", local);
                 var to = RequestBody.Date(h, "to", local);
-                if (!h.TryGetProperty("from", out _)) local["from"] = ["is required"];
-                if (!h.TryGetProperty("to", out _)) local["to"] = ["is required"];
+                if (from is null) local.TryAdd("from", ["is required"]);
+                if (to is null) local.TryAdd("to", ["is required"]);
                 if (from is { } f && to is { } t)
                 {
                     if (t < f) local["to"] = ["must not be before from"];

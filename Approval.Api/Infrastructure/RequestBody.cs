@@ -27,7 +27,7 @@ public static class RequestBody
 
     /// <summary>Parses JSON and refuses what could not be stored or read back: duplicate keys, text that is not valid UTF-8 or
     /// has lone surrogates, NUL characters, and numbers outside the decimal range (1e400). Errors are keyed by JSON path.</summary>
-    public static Parsed Parse(ReadOnlyMemory<byte> utf8)
+    public static Parsed Parse(ReadOnlyMemory<byte> utf8, string root = "body")
     {
         JsonDocument document;
         try
@@ -39,13 +39,13 @@ public static class RequestBody
             return new(null, new() { ["body"] = [$"is not valid JSON ({e.Message.Split(" Path:")[0]})"] });
         }
         var errors = new Dictionary<string, string[]>();
-        Check(document.RootElement, "", errors);
+        Check(document.RootElement, "", root, errors);
         if (errors.Count == 0) return new(document, null);
         document.Dispose();
         return new(null, errors);
     }
 
-    private static void Check(JsonElement e, string path, Dictionary<string, string[]> errors)
+    private static void Check(JsonElement e, string path, string root, Dictionary<string, string[]> errors)
     {
         if (errors.Count >= 20) return;
         switch (e.ValueKind)
@@ -62,18 +62,18 @@ public static class RequestBody
                     var at = Join(path, name);
                     if (TextError(name) is { } nameError) errors[at] = [$"has an invalid name: {nameError}"];
                     else if (!seen.Add(name)) errors[at] = ["is given more than once"];
-                    else Check(p.Value, at, errors);
+                    else Check(p.Value, at, root, errors);
                 }
                 break;
             case JsonValueKind.Array:
                 var i = 0;
-                foreach (var item in e.EnumerateArray()) Check(item, $"{(path.Length == 0 ? "body" : path)}[{i++}]", errors);
+                foreach (var item in e.EnumerateArray()) Check(item, $"{(path.Length == 0 ? root : path)}[{i++}]", root, errors);
                 break;
             case JsonValueKind.String:
-                if (TextError(Text(e.GetString)) is { } error) errors[path.Length == 0 ? "body" : path] = [error];
+                if (TextError(Text(e.GetString)) is { } error) errors[path.Length == 0 ? root : path] = [error];
                 break;
             case JsonValueKind.Number:
-                if (!e.TryGetDecimal(out _)) errors[path.Length == 0 ? "body" : path] = ["is a number out of range"];
+                if (!e.TryGetDecimal(out _)) errors[path.Length == 0 ? root : path] = ["is a number out of range"];
                 break;
         }
     }

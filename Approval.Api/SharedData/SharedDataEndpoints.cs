@@ -106,7 +106,7 @@ public static class SharedDataEndpoints
     private static Dictionary<string, string[]>? ParseJson(ReadOnlyMemory<byte> body, out List<JsonObject> records)
     {
         records = [];
-        var parsed = RequestBody.Parse(body);
+        var parsed = RequestBody.Parse(body, "records");
         if (parsed.Errors is { } errors) return errors;
         JsonNode? node;
         using (var document = parsed.Document!) node = JsonNode.Parse(document.RootElement.GetRawText());

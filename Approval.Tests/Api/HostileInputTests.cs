@@ -94,13 +94,13 @@ public sealed record HostileRecipe(int Endpoint, int Role, int Mutation, int Tar
 
     public static readonly Gen<HostileRecipe> Generator =
         from endpoint in Gen.Choose(0, 9999)
-        from role in Gen.Choose(0, HostileWorld.RoleCount - 1)
+        from role in Gen.Frequency((3, Gen.Constant(HostileWorld.RoleCount - 1)), (2, Gen.Elements(2, 4)), (3, Gen.Choose(0, HostileWorld.RoleCount - 1)))
         from mutation in Gen.Choose(0, MutationKinds - 1)
         from target in Gen.Choose(0, 9999)
         from literal in Gen.Choose(0, HostileValues.Literals.Length - 1)
         from bytes in Gen.Choose(0, HostileValues.InvalidUtf8.Length - 1)
         from route in Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Choose(1, 99)))
-        from query in Gen.Frequency((1, Gen.Constant(-1)), (3, Gen.Choose(0, 9999)))
+        from query in Gen.Frequency((3, Gen.Constant(-1)), (1, Gen.Choose(0, 9999)))
         from contentType in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Choose(1, HostileValues.ContentTypes.Length - 1)))
         select new HostileRecipe(endpoint, role, mutation, target, literal, bytes, route, query, contentType);
 
