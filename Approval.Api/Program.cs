@@ -19,6 +19,7 @@ if (!builder.TryAddBundles(out var bundleError)) return StartupFailure.Report(bu
 builder.Services.AddAutoMapper(_ => { }, typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
+builder.AddRateLimits();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
@@ -29,8 +30,10 @@ var app = builder.Build();
 app.UseProblemResponses();
 app.UseInputGuard();
 app.UseApiDocumentation();
+app.UseFailedAuthenticationLimit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 

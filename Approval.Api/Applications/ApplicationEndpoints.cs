@@ -29,6 +29,8 @@ public static class ApplicationEndpoints
 
         group.MapPost("/", Submit)
             .RequireAuthorization(p => p.RequireRole(Roles.Applicant, Roles.Clerk, Roles.Kiosk))
+            .RequireRateLimiting(RateLimits.Submissions)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("SubmitApplication")
             .WithSummary("Apply once for a bundle: one form, one receipt number (受理编号), every eligible item started")
             .WithDescription("""
@@ -60,6 +62,8 @@ public static class ApplicationEndpoints
         group.MapPost("/{id:guid}/materials/{materialCode}", MaterialEndpoints.Upload)
             .DisableAntiforgery()
             .WithBodyLimit(BodyLimit.Upload)
+            .RequireRateLimiting(RateLimits.Uploads)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
             .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")

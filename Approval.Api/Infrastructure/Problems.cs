@@ -17,6 +17,13 @@ public static class Problems
         detail: $"This endpoint accepts a body of at most {limit} bytes.",
         type: "https://approval.example/problems/body-too-large");
 
+    public static ProblemHttpResult TooManyRequests(int retryAfterSeconds) => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many requests",
+        detail: $"This client has reached its limit; retry after {retryAfterSeconds} seconds.",
+        type: "https://approval.example/problems/too-many-requests",
+        extensions: new Dictionary<string, object?> { ["retryAfter"] = retryAfterSeconds });
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
         TypedResults.ValidationProblem(errors, detail: detail ?? "The request has invalid fields; see errors, keyed by JSON path.",
             title: "Invalid request", type: "https://approval.example/problems/validation");
