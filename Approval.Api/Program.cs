@@ -22,6 +22,7 @@ builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMa
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddResponseLanguages();
+builder.AddRateLimits();
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
@@ -32,9 +33,12 @@ var app = builder.Build();
 
 app.UseResponseLanguages();
 app.UseProblemResponses();
+app.UseInputGuard();
 app.UseApiDocumentation();
+app.UseFailedAuthenticationLimit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 

@@ -30,6 +30,8 @@ public static class ApplicationEndpoints
 
         group.MapPost("/", Submit)
             .RequireAuthorization(AccessPolicies.Submit)
+            .RequireRateLimiting(RateLimits.Submissions)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("SubmitApplication")
             .WithSummary("Apply once for a bundle: one form, one receipt number (受理编号), every eligible item started")
             .WithDescription("""
@@ -62,6 +64,9 @@ public static class ApplicationEndpoints
         group.MapPost("/{id:guid}/materials/{materialCode}", MaterialEndpoints.Upload)
             .RequireAuthorization(AccessPolicies.ActForApplicant)
             .DisableAntiforgery()
+            .WithBodyLimit(BodyLimit.Upload)
+            .RequireRateLimiting(RateLimits.Uploads)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("UploadMaterial")
             .WithSummary("Upload one material (multipart/form-data, field `file`)")
             .WithDescription("PDF, JPEG or PNG (checked against the file's first bytes; otherwise `415`), at most `Materials:MaxBytes` (default 10 MB; larger → `413`). Only while the application is open (not after its withdrawal, refusal or combined result → `409`) and up to `Materials:MaxPerApplication` files (default 50; more → `409`). The SHA-256 is computed, stored and returned. Stored in the database or in the materials folder (`Materials:Storage`). The material code must be one of the bundle's materials (`404`).")

@@ -59,13 +59,15 @@ public static class MaterialEndpoints
         {
             form = await request.ReadFormAsync(ct);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException && e is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             return Problems.Validation(new Dictionary<string, string[]> { ["file"] = Texts.UnreadableMultipart(e.Message).Field() });
         }
         if (form.Files.GetFile("file") is not { } file || file.Length == 0)
             return Problems.Validation(new Dictionary<string, string[]> { ["file"] = Texts.FileRequired.Field() });
         if (file.Length > options.MaxBytes) return TooLarge(options);
+        if (RequestBody.TextError(file.FileName) is { } nameError)
+            return Problems.Validation(new Dictionary<string, string[]> { ["file.fileName"] = [nameError] });
         var contentType = file.ContentType.Split(';')[0].Trim().ToLowerInvariant();
         if (!MaterialOptions.Signatures.TryGetValue(contentType, out var signature))
             return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedFileType.Pick(),

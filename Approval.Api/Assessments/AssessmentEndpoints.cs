@@ -12,6 +12,9 @@ public static class AssessmentEndpoints
         var group = app.MapGroup("/api/bundles/{bundleCode}/assessments").WithTags("Assessment (一次告知)").AllowAnonymous();
 
         group.MapPost("/", Assess)
+            .RequireRateLimiting(RateLimits.Assessments)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithName("AssessBundle")
             .WithSummary("Tell an applicant, before they apply, which items they qualify for and which materials to bring")
             .WithDescription("""

@@ -60,7 +60,7 @@ public static class CalendarEndpoints
         if (root.TryGetProperty("year", out var y) && !(y.ValueKind == JsonValueKind.Number && y.TryGetInt32(out var declared) && declared == year))
             errors["year"] = [$"must be {year}, the year in the path"];
         if (year is < 2000 or > 2100) errors["year"] = ["must be between 2000 and 2100"];
-        var source = RequestBody.String(root, "source", errors, required: false);
+        var source = RequestBody.Text(root, "source", 400, errors, required: false);
 
         var holidays = new List<HolidayRange>();
         if (!root.TryGetProperty("holidays", out var hs) || hs.ValueKind != JsonValueKind.Array) errors["holidays"] = ["must be a JSON array"];
@@ -72,11 +72,11 @@ public static class CalendarEndpoints
                 var path = $"holidays[{i++}]";
                 if (h.ValueKind != JsonValueKind.Object) { errors[path] = ["must be a JSON object"]; continue; }
                 var local = RequestBody.AllowOnly(h, "name", "from", "to");
-                var name = RequestBody.String(h, "name", local);
+                var name = RequestBody.Text(h, "name", 100, local);
                 var from = RequestBody.Date(h, "from", local);
                 var to = RequestBody.Date(h, "to", local);
-                if (!h.TryGetProperty("from", out _)) local["from"] = ["is required"];
-                if (!h.TryGetProperty("to", out _)) local["to"] = ["is required"];
+                if (from is null) local.TryAdd("from", ["is required"]);
+                if (to is null) local.TryAdd("to", ["is required"]);
                 if (from is { } f && to is { } t)
                 {
                     if (t < f) local["to"] = ["must not be before from"];

@@ -18,7 +18,7 @@ public static class ErrorHandling
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.HttpContext.Response.StatusCode = bad.StatusCode;
-                ctx.ProblemDetails.Title = Texts.BadRequest.Pick();
+                ctx.ProblemDetails.Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? Texts.BodyTooLarge.Pick() : Texts.BadRequest.Pick();
                 ctx.ProblemDetails.Detail = bad.Message;
             }
         });

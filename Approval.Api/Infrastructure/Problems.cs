@@ -11,6 +11,19 @@ public static class Problems
         detail: Texts.UnknownBundleDetail(code).Pick(),
         type: "https://approval.example/problems/unknown-bundle");
 
+    public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large",
+        detail: $"This endpoint accepts a body of at most {limit} bytes.",
+        type: "https://approval.example/problems/body-too-large");
+
+    public static ProblemHttpResult TooManyRequests(int retryAfterSeconds) => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many requests",
+        detail: $"This client has reached its limit; retry after {retryAfterSeconds} seconds.",
+        type: "https://approval.example/problems/too-many-requests",
+        extensions: new Dictionary<string, object?> { ["retryAfter"] = retryAfterSeconds });
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
         TypedResults.ValidationProblem(errors, detail: detail ?? Texts.InvalidRequestDetail.Pick(),
             title: Texts.InvalidRequest.Pick(), type: "https://approval.example/problems/validation");

@@ -121,6 +121,8 @@ public static class Texts
     public static readonly LocalizedText GradeRange = new("须为 1（最重）到 4 的整数", "must be a whole number from 1 (most severe) to 4");
     public static readonly LocalizedText FullOrPartial = new("须为 full 或 partial", "must be full or partial");
     public static readonly LocalizedText AtLeastOne = new("须不小于 1", "must be at least 1");
+    public static LocalizedText PageRange(int max) => new($"须为 1 到 {max}", $"must be from 1 to {max}");
+    public static readonly LocalizedText BodyTooLarge = new("请求内容过大", "Request body too large");
     public static readonly LocalizedText PageSizeRange = new("须为 1 到 100", "must be from 1 to 100");
 
     // ---- the one form (FormValidator)

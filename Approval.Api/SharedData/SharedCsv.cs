@@ -14,6 +14,8 @@ public static class SharedCsv
         var lines = text.ReplaceLineEndings("\n").Split('\n').Select((l, i) => (Line: l, Number: i + 1)).Where(l => l.Line.Trim().Length > 0).ToList();
         if (lines.Count < 2) return new() { ["records"] = ["a CSV import needs a header line and at least one record"] };
         var header = Split(lines[0].Line).Select(h => h.Trim()).ToList();
+        if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            return new() { ["header"] = [$"column {twice.Key} is given more than once"] };
         var unknown = header.Where(h => h is not ("subject" or "validFrom" or "validTo") && source.Attributes.All(a => a.Name != h)).ToList();
         if (unknown.Count > 0 || !header.Contains("subject"))
             return new() { ["header"] = [$"columns must be subject, validFrom, validTo and attributes of {source.Code} ({string.Join(", ", source.Attributes.Select(a => a.Name))}); unknown: {string.Join(", ", unknown)}"] };

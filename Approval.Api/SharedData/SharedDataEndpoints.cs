@@ -28,6 +28,7 @@ public static class SharedDataEndpoints
             .WithSummary("The shared-data sources and how many records each holds");
 
         group.MapPost("/{source}", Import)
+            .WithBodyLimit(BodyLimit.Import)
             .WithName("ImportSharedData")
             .WithSummary("Import records into a shared-data source (JSON or CSV)")
             .WithDescription("""
@@ -62,21 +63,27 @@ public static class SharedDataEndpoints
 
         List<JsonObject> records;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        if (mediaType is not ("application/json" or "text/csv"))
+            return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedMediaType.Pick(), detail: Texts.JsonOrCsv.Pick());
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, ct);
+        if (mediaType == "application/json")
         {
-            var body = await reader.ReadToEndAsync(ct);
-            switch (mediaType)
+            if (ParseJson(body.GetBuffer().AsMemory(0, (int)body.Length), out records) is { } jsonError) return Problems.Validation(jsonError);
+        }
+        else
+        {
+            string text;
+            try
             {
-                case "application/json":
-                    if (ParseJson(body, out records) is { } jsonError) return Problems.Validation(jsonError);
-                    break;
-                case "text/csv":
-                    if (SharedCsv.Parse(body, definition, out records) is { } csvError) return Problems.Validation(csvError);
-                    break;
-                default:
-                    return TypedResults.Problem(statusCode: 415, title: Texts.UnsupportedMediaType.Pick(),
-                        detail: Texts.JsonOrCsv.Pick());
+                text = StrictUtf8.GetString(body.GetBuffer(), 0, (int)body.Length);
             }
+            catch (DecoderFallbackException)
+            {
+                return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["is not valid UTF-8 text"] });
+            }
+            if (RequestBody.TextError(text) is { } textError) return Problems.Validation(new Dictionary<string, string[]> { ["body"] = [textError] });
+            if (SharedCsv.Parse(text, definition, out records) is { } csvError) return Problems.Validation(csvError);
         }
 
         var batch = $"{clock.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -94,18 +101,15 @@ public static class SharedDataEndpoints
 
     private static readonly JsonSerializerOptions StoredJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static Dictionary<string, string[]>? ParseJson(string body, out List<JsonObject> records)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static Dictionary<string, string[]>? ParseJson(ReadOnlyMemory<byte> body, out List<JsonObject> records)
     {
         records = [];
+        var parsed = RequestBody.Parse(body, "records");
+        if (parsed.Errors is { } errors) return errors;
         JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            return new() { ["$"] = [$"malformed JSON: {e.Message}"] };
-        }
+        using (var document = parsed.Document!) node = JsonNode.Parse(document.RootElement.GetRawText());
         var array = node switch
         {
             JsonArray a => a,

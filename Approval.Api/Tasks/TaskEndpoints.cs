@@ -46,6 +46,8 @@ public static class TaskEndpoints
 {
     public const string ComplaintKind = "complaint";
     private static readonly string[] Statuses = ["open", "waiting", "done", "cancelled"];
+    /// <summary>Pages beyond this are refused: 10,000 pages of 100 are a million tasks, more than an inbox is paged through.</summary>
+    public const int MaxPage = 10_000;
     private static readonly string[] Sorts = ["dueDate", "-dueDate", "createdAt", "-createdAt"];
 
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder app)
@@ -100,7 +102,7 @@ public static class TaskEndpoints
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !Statuses.Contains(status)) errors["status"] = Texts.OneOf(Statuses).Field();
         if (sort is not null && !Sorts.Contains(sort)) errors["sort"] = Texts.OneOf(Sorts).Field();
-        if (page is < 1) errors["page"] = Texts.AtLeastOne.Field();
+        if (page is < 1 or > MaxPage) errors["page"] = Texts.PageRange(MaxPage).Field();
         if (pageSize is < 1 or > 100) errors["pageSize"] = Texts.PageSizeRange.Field();
         if (errors.Count > 0) return Problems.Validation(errors);
         if (ApplicationAccess.Role(user) == Roles.Reviewer)

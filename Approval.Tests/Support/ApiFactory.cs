@@ -26,6 +26,8 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting($"ConnectionStrings:{DatabaseSetup.ConnectionName}", ConnectionString);
         builder.UseSetting("Auth:SigningKey", TestKeys.Signing);
         builder.UseSetting("Security:LookupKey", TestKeys.Lookup);
+        foreach (var limit in new[] { "Assessments", "Submissions", "Uploads", "FailedAuthentication" })
+            builder.UseSetting($"RateLimits:{limit}:PermitLimit", "100000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
