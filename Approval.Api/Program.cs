@@ -1,3 +1,4 @@
+using Approval.Api.Admin;
 using Approval.Api.Applications;
 using Approval.Api.Assessments;
 using Approval.Api.Bundles;
@@ -7,6 +8,7 @@ using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
 using Approval.Api.Tasks;
+using Approval.Api.Ui;
 using Approval.Api.Workflows;
 
 var builder = WebApplication.CreateBuilder(LaunchEnvironment.Options(args));
@@ -27,6 +29,7 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
 builder.AddWorkflows(problems);
+builder.Services.AddUi(builder.Configuration);
 if (problems.Any) return StartupFailure.Report(problems);
 
 var app = builder.Build();
@@ -42,7 +45,8 @@ app.UseRateLimiter();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().AllowAnonymous();
+app.MapGet("/", () => Results.Redirect("/ui/")).ExcludeFromDescription().AllowAnonymous();
+app.MapUi();
 app.MapHealth();
 app.MapBundles();
 app.MapAssessments();
@@ -50,6 +54,8 @@ app.MapSharedData();
 app.MapCalendars();
 app.MapApplications();
 app.MapTasks();
+app.MapApplicationLookup();
+app.MapAdmin();
 
 await app.RunAsync();
 return 0;

@@ -74,6 +74,10 @@ public abstract class AccessMatrixTests(ApiFactory api)
                                                                        "401  403  403   404   403  403    404  404  404   401"),
         ["POST /api/applications/{id:guid}/rating"] =                 ("401  ok   403   403   403  403    403  403  403   401",
                                                                        "401  404  404   403   403  403    403  403  403   401"),
+        ["GET /api/applications/by-receipt/{receiptNumber}"] =        ("401  ok   403   ok    ok   403    ok   403  ok    401",
+                                                                       "401  404  404   404   404  404    404  404  404   401"),
+        ["GET /api/applications/{id:guid}/materials/{materialId:guid}/content"] = ("401  ok   403   ok    ok   403    ok   403  ok    401",
+                                                                       "401  404  404   404   404  404    404  404  404   401"),
         ["GET /api/tasks"] =                                          ("401  403  403   403   403  403    ok   403  ok    401", "-"),
         ["GET /api/tasks/{taskId:guid}"] =                            ("401  403  403   403   403  403    ok   403  ok    401",
                                                                        "401  403  403   403   403  403    404  404  404   401"),
@@ -83,10 +87,13 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["PUT /api/admin/calendars/{year:int}"] =                     ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/shared-data"] =                              ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/shared-data/{source}"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/dashboard"] =                                ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
     };
 
     /// <summary>One bundle's application as the matrix uses it: submitted at a kiosk in one session, accepted by the service hall.</summary>
-    private sealed record Target(string Bundle, Guid Id, Guid TaskId, string Applicant, string RightDepartment, string WrongDepartment,
+    private sealed record Target(string Bundle, Guid Id, string ReceiptNumber, Guid MaterialId, Guid TaskId, string Applicant, string RightDepartment, string WrongDepartment,
         string Material, string Item, string WithdrawnItem, string KioskSession, JsonObject Facts);
 
     private static string NewPerson() => TestIds.Person(new DateOnly(1960, 1, 1).AddDays(Interlocked.Increment(ref _people)), 3);
@@ -234,14 +241,20 @@ public abstract class AccessMatrixTests(ApiFactory api)
         submit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         var created = await kiosk.SendAsync(submit);
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var createdBody = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = createdBody.GetProperty("id").GetGuid();
+        var receipt = createdBody.GetProperty("receiptNumber").GetString()!;
+        var material = a ? "photo" : "floor-plan";
+        var uploaded = await kiosk.PostAsync($"/api/applications/{id}/materials/{material}", Pdf());
+        Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync());
+        var materialId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var acceptance = await OpenTaskAsync(id, "service-hall");
         var accepted = await api.ClientAs(Roles.Reviewer, "service-hall").PostAsync($"/api/tasks/{acceptance}/decisions", Json(new JsonObject { ["action"] = "accept" }));
         Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
         var right = a ? "dpf" : "market-regulation";
-        return new Target(bundle, id, await OpenTaskAsync(id, right), applicant, right, a ? "market-regulation" : "dpf",
-            a ? "photo" : "floor-plan", a ? "A1" : "B1", a ? "A5" : "B3", session, facts);
+        return new Target(bundle, id, receipt, materialId, await OpenTaskAsync(id, right), applicant, right, a ? "market-regulation" : "dpf",
+            material, a ? "A1" : "B1", a ? "A5" : "B3", session, facts);
     }
 
     private static JsonObject VenueFacts(string legalRepresentative)
@@ -306,7 +319,9 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var task = known ? target.TaskId : Guid.NewGuid();
         var path = key[(space + 1)..]
             .Replace("{id:guid}", id.ToString()).Replace("{taskId:guid}", task.ToString()).Replace("{materialCode}", target.Material)
-            .Replace("{bundleCode}", target.Bundle).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs");
+            .Replace("{bundleCode}", target.Bundle).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs")
+            .Replace("{receiptNumber}", known ? target.ReceiptNumber : "YJS-20000101-999999")
+            .Replace("{materialId:guid}", (known ? target.MaterialId : Guid.NewGuid()).ToString());
         if (key == "GET /api/tasks") path += $"?department={target.RightDepartment}";
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Content = key switch
