@@ -5,6 +5,7 @@ using Approval.Api.Bundles;
 using Approval.Api.Calendar;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
+using Approval.Api.Reform;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
 using Approval.Api.Tasks;
@@ -56,6 +57,7 @@ app.MapApplications();
 app.MapTasks();
 app.MapApplicationLookup();
 app.MapAdmin();
+app.MapReform();
 
 await app.RunAsync();
 return 0;

@@ -55,3 +55,15 @@ expect "$app" '.combinedResult.items[] | select(.code == "B2") | .licenceNumber 
 expect "$app" '.combinedResult.items[] | select(.code == "B3") | .licenceNumber | test("^XFJC371581")'
 expect "$app" '.combinedResult.receiptNumber == .receiptNumber'
 echo "bundle B: combined result issued, B1 B2 B3 granted"
+
+#>README
+ADMIN=$(tok --role admin)
+curl -s --fail-with-body $API/bundles/entertainment-venue/reform -H "Authorization: Bearer $ADMIN" \
+  | jq -e '{ before: .catalogue.before, after: .catalogue.after, change: .catalogue.change, observed: .observed | { applications, medianMaterialsAsked } }'
+#<README
+
+reform=$(curl -s --fail-with-body $API/bundles/entertainment-venue/reform -H "Authorization: Bearer $ADMIN")
+expect "$reform" '.catalogue.before == { forms: 3, materialSubmissions: 17, visits: 3, workingDays: 36 }'
+expect "$reform" '.catalogue.after.forms == 1 and .catalogue.after.materialSubmissions <= 9 and .catalogue.after.workingDays <= 16'
+expect "$reform" '.observed.applications == 1 and (.observed.items | length) == 3'
+echo "bundle B: reform metrics 17 → $(jq .catalogue.after.materialSubmissions <<<"$reform") materials, 36 → $(jq .catalogue.after.workingDays <<<"$reform") working days"

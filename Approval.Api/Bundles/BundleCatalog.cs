@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Approval.Api.Data;
+using Approval.Api.Reform;
 using Approval.Rules;
 using Approval.Rules.Bundles;
 using Approval.Workflows.Definitions;
@@ -24,6 +25,7 @@ public sealed class BundleCatalog
     private readonly Dictionary<string, BundleDefinition> _current;
     private readonly ConcurrentDictionary<string, BundleDefinition> _byVersion = new();
     private readonly ConcurrentDictionary<string, BundleRules> _rules = new();
+    private readonly Dictionary<string, ReformDefinition> _reforms = new();
 
     /// <summary>
     /// Compiles every bundle's rules and loads its workflow now, so a broken rule or workflow file stops start-up
@@ -38,6 +40,8 @@ public sealed class BundleCatalog
             _byVersion[Key(b.Code, b.Version)] = b;
             _rules[Key(b.Code, b.Version)] = BundleRules.Compile(b, Path.Combine(folder, b.Code));
             workflows.Add(WorkflowLoader.Load(b, Path.Combine(folder, b.Code)));
+            if (b.Files.TryGetValue(ReformDefinition.FileName, out var reform))
+                _reforms[b.Code] = ReformDefinition.Load(b, Path.Combine(folder, b.Code), reform);
         }
         Workflows = workflows;
     }
@@ -50,6 +54,9 @@ public sealed class BundleCatalog
         _rules.GetOrAdd(Key(bundle.Code, bundle.Version), _ => BundleRules.Compile(bundle));
 
     public IReadOnlyCollection<BundleDefinition> Current => _current.Values;
+
+    /// <summary>The current bundle's <c>reform.yaml</c> (baseline and reference applicant), if it has one.</summary>
+    public ReformDefinition? ReformOf(string code) => _reforms.GetValueOrDefault(code);
 
     public BundleDefinition? Find(string code) => _current.GetValueOrDefault(code);
 

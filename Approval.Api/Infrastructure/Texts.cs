@@ -57,6 +57,10 @@ public static class Texts
     public static LocalizedText UnknownSourceDetail(string source, string all) => new($"“{source}”不是共享数据来源，可选：{all}。", $"'{source}' is not a source; one of: {all}");
     public static readonly LocalizedText JsonOrCsv = new("请以 application/json 或 text/csv 发送记录。", "Send the records as application/json or text/csv.");
     public static readonly LocalizedText BadRequest = new("请求有误", "Bad request");
+    public static readonly LocalizedText NoReformBaseline = new("这个事项包没有改革基线", "No reform baseline for this bundle");
+    public static LocalizedText NoReformBaselineDetail(string code) => new($"事项包 {code} 没有 reform.yaml（分别办理的基线和参照申请人），无法计算改革成效。", $"Bundle {code} has no reform.yaml (the baseline of separate applications and the reference applicant).");
+    public static LocalizedText NotAfter(string other) => new($"不能晚于 {other}", $"must not be after {other}");
+    public static LocalizedText PeriodTooLong(int days) => new($"统计区间最长 {days} 天", $"the period may span at most {days} days");
 
     // ---- titles of refusals by the workflow runtime (409, 404)
     public static LocalizedText WaitingFor(string? item) => new($"须先办结 {item}", $"Waiting for {item}");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Approval.Rules.Bundles;
 using Approval.Workflows.Activities;
 
@@ -44,7 +45,16 @@ public sealed record ItemFlow(string Code, string Department, int PromisedDays, 
 }
 
 /// <summary>A step runs only when a fact of the application has the given value (e.g. <c>fire.path == commitment</c>).</summary>
-public sealed record StepCondition(string Fact, string EqualTo);
+public sealed record StepCondition(string Fact, string EqualTo)
+{
+    public bool HoldsFor(JsonObject facts)
+    {
+        JsonNode? node = facts;
+        foreach (var part in Fact.Split('.'))
+            node = node is JsonObject o && o.TryGetPropertyValue(part, out var v) ? v : null;
+        return node is not null && Runtime.WorkflowExecution.Text(node) == EqualTo;
+    }
+}
 
 /// <summary>After a task's action, an output with the given value sends the flow to another step (<c>notDisabled: true → refused</c>).</summary>
 public sealed record OutputBranch(string Output, string EqualTo, string Goto);

@@ -110,7 +110,7 @@ internal sealed class WorkflowExecution
                 return;
             }
             var step = flow.Steps[index];
-            if (step.When is { } when && !FactEquals(facts, when))
+            if (step.When is { } when && !when.HoldsFor(facts))
             {
                 index++;
                 continue;
@@ -162,14 +162,6 @@ internal sealed class WorkflowExecution
         item.EndFlow();
         Record("itemFlowEnded", item.Code, detail: item.Outcome);
         return SettleAsync();
-    }
-
-    private static bool FactEquals(JsonObject facts, StepCondition c)
-    {
-        JsonNode? node = facts;
-        foreach (var part in c.Fact.Split('.'))
-            node = node is JsonObject o && o.TryGetPropertyValue(part, out var v) ? v : null;
-        return node is not null && Text(node) == c.EqualTo;
     }
 
     public static string Text(JsonNode node) =>
