@@ -58,6 +58,7 @@ app.MapTasks();
 app.MapApplicationLookup();
 app.MapAdmin();
 app.MapReform();
+app.MapSimulations();
 
 await app.RunAsync();
 return 0;

@@ -67,3 +67,16 @@ expect "$reform" '.catalogue.before == { forms: 3, materialSubmissions: 17, visi
 expect "$reform" '.catalogue.after.forms == 1 and .catalogue.after.materialSubmissions <= 9 and .catalogue.after.workingDays <= 16'
 expect "$reform" '.observed.applications == 1 and (.observed.items | length) == 3'
 echo "bundle B: reform metrics 17 → $(jq .catalogue.after.materialSubmissions <<<"$reform") materials, 36 → $(jq .catalogue.after.workingDays <<<"$reform") working days"
+
+#>README
+curl -s --fail-with-body -X POST $API/admin/bundles/entertainment-venue/simulations -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/json' -d '{ "changes": [ { "parameter": "minDistanceToSchoolM", "from": "2027-01-01", "value": 600 } ] }' \
+  | jq -e '{ asOf, applications, applicationsChanged, changed: [.changedApplications[] | { receiptNumber, items }] }'
+#<README
+
+simulation=$(curl -s --fail-with-body -X POST $API/admin/bundles/entertainment-venue/simulations -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/json' -d '{ "changes": [ { "parameter": "minDistanceToSchoolM", "from": "2027-01-01", "value": 600 } ] }')
+expect "$simulation" '.applications == 1 and .applicationsChanged == 1'
+expect "$simulation" '.changedApplications[0].items | any(.item == "B2" and .outcomeInForce != "ineligible" and .outcomeDraft == "ineligible")'
+expect "$simulation" '.versionInForce != .draftVersion'
+echo "bundle B: simulated a 600 m school distance: 1 of 1 applications would lose B2"

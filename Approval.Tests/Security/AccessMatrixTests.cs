@@ -90,6 +90,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["GET /api/admin/dashboard"] =                                ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/bundles/{bundleCode}/reform"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/simulations"] =        ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
     };
 
@@ -340,6 +341,13 @@ public abstract class AccessMatrixTests(ApiFactory api)
             "POST /api/applications/{id:guid}/objections" => Json(new JsonObject { ["itemCode"] = target.Item, ["text"] = "情况不符" }),
             "POST /api/applications/{id:guid}/rating" => Json(new JsonObject { ["score"] = 5 }),
             "POST /api/tasks/{taskId:guid}/decisions" => Json(new JsonObject { ["action"] = "approve" }),
+            "POST /api/admin/bundles/{bundleCode}/simulations" => Json(new JsonObject
+            {
+                ["changes"] = new JsonArray(target.Bundle == "disability-assistance"
+                    ? new JsonObject { ["parameter"] = "livingSubsidyMonthly", ["from"] = "2027-01-01", ["value"] = 160 }
+                    : new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2027-01-01", ["value"] = 300 }),
+                ["limit"] = 5,
+            }),
             "PUT /api/admin/calendars/{year:int}" => Json(new JsonObject
             {
                 ["year"] = 2030, ["source"] = "matrix", ["makeUpWorkingDays"] = new JsonArray(),

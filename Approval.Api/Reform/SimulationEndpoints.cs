@@ -1,0 +1,191 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Approval.Api.Bundles;
+using Approval.Api.Data;
+using Approval.Api.Infrastructure;
+using Approval.Api.Security;
+using Approval.Api.SharedData;
+using Approval.Rules;
+using Approval.Rules.Yaml;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Approval.Api.Reform;
+
+public sealed record ParameterChangeDto(string Parameter, DateOnly From, JsonElement Value);
+
+/// <summary>One item of one application whose outcome or yearly amount differs between the version in force and the draft.</summary>
+public sealed record ItemChangeDto(string Item, string OutcomeInForce, string OutcomeDraft, decimal YearlyInForce, decimal YearlyDraft);
+
+public sealed record ChangedApplicationDto(Guid ApplicationId, string ReceiptNumber, IReadOnlyList<ItemChangeDto> Items);
+
+/// <summary>Per item: how many applications change outcome or amount, and the yearly cost under each version.</summary>
+public sealed record ItemImpactDto(string Item, int EligibleInForce, int EligibleDraft, int OutcomeChanges, int AmountChanges,
+    decimal YearlyCostInForce, decimal YearlyCostDraft, decimal YearlyCostDelta);
+
+/// <summary>
+/// A draft rule version run over stored applications, side by side with the version in force, both on <see cref="AsOf"/>.
+/// Yearly cost = the yearly amount (or 12 × the monthly amount) of every item that is eligible or conditional.
+/// </summary>
+public sealed record SimulationDto(string BundleCode, string VersionInForce, string DraftVersion, DateOnly AsOf, IReadOnlyList<ParameterChangeDto> Changes,
+    int Applications, bool Truncated, int ApplicationsChanged, decimal YearlyCostInForce, decimal YearlyCostDraft, decimal YearlyCostDelta,
+    IReadOnlyList<ItemImpactDto> Items, IReadOnlyList<ChangedApplicationDto> ChangedApplications);
+
+public static class SimulationEndpoints
+{
+    private const int MaxApplications = 100_000;
+    private const int ListedApplications = 100;
+
+    public static RouteGroupBuilder MapSimulations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/bundles").WithTags("Reform metrics (admin)").RequireAuthorization(AccessPolicies.Admin);
+
+        group.MapPost("/{bundleCode}/simulations", Simulate)
+            .WithName("SimulatePolicyChange")
+            .WithSummary("Policy impact: run a draft rule version (dated parameter changes) over the stored applications")
+            .WithDescription("Body: `{ \"changes\": [ { \"parameter\": \"livingSubsidyMonthly\", \"from\": \"2027-01-01\", \"value\": 160 } ], \"asOf\": \"2027-01-01\", \"limit\": 10000 }`. The draft is the bundle's `rules.yaml` with each value added from its date; both versions assess every stored application of the bundle (its one-form facts with today's shared data) on `asOf` (default: the earliest change's date). The answer lists whose outcome or yearly amount changes (the first 100), the counts and the yearly cost per item under each version. Nothing is stored or changed (the run is audited); a published version applies to new applications only. Admin only.")
+            .Accepts<SimulationRequestExample>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    public static async Task<Results<Ok<SimulationDto>, ProblemHttpResult, ValidationProblem>> Simulate(string bundleCode, HttpRequest request, ClaimsPrincipal user,
+        BundleCatalog catalog, ApprovalDb db, ISharedData shared, TimeProvider clock, CancellationToken ct)
+    {
+        if (catalog.Find(bundleCode) is not { } bundle) return Problems.UnknownBundle(bundleCode);
+        var body = await RequestBody.ReadJsonAsync(request, ct);
+        if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
+        using var document = body.Document!;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object"] });
+        var errors = RequestBody.AllowOnly(root, "changes", "asOf", "limit");
+        var changes = Changes(root, RuleDraft.Parameters(bundle), errors);
+        var asOf = RequestBody.Date(root, "asOf", errors);
+        var limit = MaxApplications;
+        if (root.TryGetProperty("limit", out var l) && !(l.TryGetInt32(out limit) && limit is >= 1 and <= MaxApplications))
+            errors["limit"] = [$"must be a whole number from 1 to {MaxApplications}"];
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        BundleRules draft;
+        try
+        {
+            draft = BundleRules.Compile(RuleDraft.With(bundle, $"draft:{bundle.Code}", changes));
+        }
+        catch (DefinitionException e)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["changes"] = [$"the draft rules do not compile: {e.Problem}"] });
+        }
+        var inForce = catalog.RulesFor(bundle);
+        var on = asOf ?? changes.Min(c => c.From);
+
+        var applications = await db.Applications.AsNoTracking().Where(a => a.BundleCode == bundle.Code).OrderBy(a => a.Id)
+            .Select(a => new { a.Id, a.ReceiptNumber, a.FactsJson }).Take(limit + 1).ToListAsync(ct);
+        var truncated = applications.Count > limit;
+        if (truncated) applications.RemoveAt(applications.Count - 1);
+
+        var impacts = bundle.Items.ToDictionary(i => i.Code, i => new Impact());
+        var changed = new List<ChangedApplicationDto>();
+        var changedCount = 0;
+        foreach (var application in applications)
+        {
+            using var facts = JsonDocument.Parse(application.FactsJson);
+            var registry = await shared.CollectAsync(facts.RootElement, on, ct);
+            var before = inForce.Assess(FactSet.From(facts.RootElement, registry), on);
+            var after = draft.Assess(FactSet.From(facts.RootElement, registry), on);
+            var differences = new List<ItemChangeDto>();
+            foreach (var (now, next) in before.Items.Zip(after.Items))
+            {
+                var impact = impacts[now.Code];
+                var (costNow, costNext) = (YearlyCost(now), YearlyCost(next));
+                impact.Add(now, next, costNow, costNext);
+                if (now.Outcome != next.Outcome || costNow != costNext)
+                    differences.Add(new ItemChangeDto(now.Code, Name(now.Outcome), Name(next.Outcome), costNow, costNext));
+            }
+            if (differences.Count == 0) continue;
+            changedCount++;
+            if (changed.Count < ListedApplications) changed.Add(new ChangedApplicationDto(application.Id, application.ReceiptNumber, differences));
+        }
+
+        db.Audit(user, clock, "simulation.run", $"bundles/{bundle.Code}/simulations",
+            detail: $"{applications.Count} applications on {on:yyyy-MM-dd}: {string.Join("; ", changes.Select(c => $"{c.Parameter} = {c.ValueText} from {c.From:yyyy-MM-dd}"))}");
+        await db.SaveChangesAsync(ct);
+
+        var items = impacts.Select(kv => kv.Value.Dto(kv.Key)).ToList();
+        var costNowTotal = items.Sum(i => i.YearlyCostInForce);
+        var costDraftTotal = items.Sum(i => i.YearlyCostDraft);
+        return TypedResults.Ok(new SimulationDto(bundle.Code, bundle.Version, draft.Bundle.Version, on,
+            changes.Select(c => new ParameterChangeDto(c.Parameter, c.From, JsonSerializer.SerializeToElement<object>(c.Flag is { } f ? f : c.Number!.Value))).ToList(),
+            applications.Count, truncated, changedCount, costNowTotal, costDraftTotal, costDraftTotal - costNowTotal, items, changed));
+    }
+
+    private static List<ParameterChange> Changes(JsonElement root, IReadOnlyDictionary<string, bool> parameters, Dictionary<string, string[]> errors)
+    {
+        var result = new List<ParameterChange>();
+        if (!root.TryGetProperty("changes", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            errors["changes"] = ["is required: a list of { parameter, from, value }"];
+            return result;
+        }
+        if (list.GetArrayLength() > 50) errors["changes"] = ["must have at most 50 changes"];
+        var index = 0;
+        foreach (var change in list.EnumerateArray().Take(50))
+        {
+            var path = $"changes[{index++}]";
+            if (change.ValueKind != JsonValueKind.Object)
+            {
+                errors[path] = ["must be an object { parameter, from, value }"];
+                continue;
+            }
+            var local = RequestBody.AllowOnly(change, "parameter", "from", "value");
+            var name = RequestBody.String(change, "parameter", local);
+            var from = RequestBody.Date(change, "from", local);
+            if (!change.TryGetProperty("from", out _)) local["from"] = Texts.Required.Field();
+            bool? flag = null;
+            decimal? number = null;
+            var isFlag = false;
+            if (name is not null && !parameters.TryGetValue(name, out isFlag))
+                local["parameter"] = [$"is not a parameter of this bundle; one of: {string.Join(", ", parameters.Keys)}"];
+            else if (name is not null)
+            {
+                if (!change.TryGetProperty("value", out var value)) local["value"] = Texts.Required.Field();
+                else if (isFlag && value.ValueKind is JsonValueKind.True or JsonValueKind.False) flag = value.GetBoolean();
+                else if (!isFlag && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d is >= 0 and <= 1_000_000_000) number = d;
+                else local["value"] = [isFlag ? "must be true or false" : "must be a number from 0 to 1000000000"];
+            }
+            foreach (var (key, messages) in local) errors[$"{path}.{key}"] = messages;
+            if (local.Count == 0) result.Add(new ParameterChange(name!, from!.Value, number, flag));
+        }
+        return result;
+    }
+
+    private static decimal YearlyCost(ItemAssessment item) =>
+        item.Outcome is ItemOutcome.Eligible or ItemOutcome.Conditional && item.Benefit is { } b
+            ? b.YearlyAmount ?? (b.MonthlyAmount is { } m ? m * 12 : 0)
+            : 0;
+
+    private static string Name(ItemOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
+
+    private sealed class Impact
+    {
+        private int _eligibleNow, _eligibleNext, _outcomeChanges, _amountChanges;
+        private decimal _costNow, _costNext;
+
+        public void Add(ItemAssessment now, ItemAssessment next, decimal costNow, decimal costNext)
+        {
+            if (now.Outcome == ItemOutcome.Eligible) _eligibleNow++;
+            if (next.Outcome == ItemOutcome.Eligible) _eligibleNext++;
+            if (now.Outcome != next.Outcome) _outcomeChanges++;
+            else if (costNow != costNext) _amountChanges++;
+            _costNow += costNow;
+            _costNext += costNext;
+        }
+
+        public ItemImpactDto Dto(string item) =>
+            new(item, _eligibleNow, _eligibleNext, _outcomeChanges, _amountChanges, _costNow, _costNext, _costNext - _costNow);
+    }
+}
+
+/// <summary>The request body as Swagger shows it.</summary>
+public sealed record SimulationRequestExample(IReadOnlyList<ParameterChangeDto> Changes, DateOnly? AsOf, int? Limit);
