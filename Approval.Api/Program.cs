@@ -29,6 +29,7 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
 builder.AddWorkflows(problems);
+builder.AddCalendarSync(problems);
 builder.Services.AddUi(builder.Configuration);
 if (problems.Any) return StartupFailure.Report(problems);
 
@@ -42,6 +43,7 @@ app.UseFailedAuthenticationLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseCalendarSync();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
