@@ -30,6 +30,7 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
 builder.AddWorkflows(problems);
+builder.AddCalendarSync(problems);
 builder.Services.AddUi(builder.Configuration);
 if (problems.Any) return StartupFailure.Report(problems);
 
@@ -43,6 +44,7 @@ app.UseFailedAuthenticationLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseCalendarSync();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 

@@ -35,8 +35,8 @@ public static class CalendarEndpoints
             .WithDescription("""
                 Body as `calendar/2026.json`: `{ "year": 2026, "source": "…", "holidays": [ { "name": "春节", "from": "2026-02-15", "to": "2026-02-23" } ],
                 "makeUpWorkingDays": [ "2026-02-14" ] }`. Dates must lie in the year, ranges must not end before they start, make-up
-                working days must be Saturdays or Sundays. The running workflows use the new calendar at once for every deadline
-                computed from now on (deadlines already set stay). Invalid → 400 keyed by JSON path.
+                working days must be Saturdays or Sundays. The running workflows use the new calendar for every deadline computed from
+                now on (deadlines already set stay): on this node at once, on the other nodes within `Calendar:RefreshInterval` (30 s). Invalid → 400 keyed by JSON path.
                 """)
             .Accepts<CalendarYearDto>("application/json")
             .ProducesValidationProblem();
@@ -50,7 +50,7 @@ public static class CalendarEndpoints
             : TypedResults.Problem(statusCode: 404, title: Texts.NoCalendar.Pick(), detail: Texts.NoCalendarDetail(year).Pick());
 
     public static async Task<Results<Ok<CalendarYearDto>, ValidationProblem>> PutYear(int year, HttpRequest request, ApprovalDb db,
-        WorkflowEngine engine, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        ICalendarSync sync, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var body = await RequestBody.ReadJsonAsync(request, ct);
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
@@ -111,14 +111,15 @@ public static class CalendarEndpoints
         var calendarYear = new CalendarYear(year, holidays, makeUp.Distinct().Order().ToList(), source);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            var replacedAt = await db.CalendarYears.Where(e => e.Year == year).Select(e => (long?)e.UpdatedAt).FirstOrDefaultAsync(ct);
             await db.CalendarEntries.Where(e => e.Year == year).ExecuteDeleteAsync(ct);
             await db.CalendarYears.Where(e => e.Year == year).ExecuteDeleteAsync(ct);
-            CalendarService.Store(db, calendarYear, user.FindFirst("sub")?.Value ?? "admin", clock);
+            CalendarService.Store(db, calendarYear, user.FindFirst("sub")?.Value ?? "admin", clock, replacedAt);
             db.Audit(user, clock, "calendar.replace", $"calendars/{year}", detail: $"{holidays.Count} holiday ranges, {makeUp.Count} make-up days");
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        await CalendarService.RefreshAsync(db, engine, ct);
+        await sync.ReloadAsync(db, ct);
         return TypedResults.Ok(ToDto(calendarYear));
     }
 

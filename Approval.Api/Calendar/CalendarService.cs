@@ -9,7 +9,8 @@ namespace Approval.Api.Calendar;
 /// <summary>
 /// The holiday calendar lives in the database (<c>calendar_years</c>, <c>calendar_entries</c>). Years shipped in
 /// <c>calendar/*.json</c> are seeded at start-up when missing; after any change the runtime gets a new
-/// <see cref="WorkingCalendar"/> built from the rows.
+/// <see cref="WorkingCalendar"/> built from the rows, on this node at once and on the others within
+/// <c>Calendar:RefreshInterval</c> (<see cref="ICalendarSync"/>).
 /// </summary>
 public static class CalendarService
 {
@@ -35,10 +36,15 @@ public static class CalendarService
         }
     }
 
-    /// <summary>Adds the rows of a year (the caller removed the old ones).</summary>
-    public static void Store(ApprovalDb db, CalendarYear year, string by, TimeProvider clock)
+    /// <summary>
+    /// Adds the rows of a year (the caller removed the old ones). <c>updated_at</c> moves past <paramref name="replacedAt"/>
+    /// even when the clock did not (same millisecond, another node's clock behind), so that every change moves the stamp
+    /// other nodes compare (<see cref="ICalendarSync"/>).
+    /// </summary>
+    public static void Store(ApprovalDb db, CalendarYear year, string by, TimeProvider clock, long? replacedAt = null)
     {
-        db.CalendarYears.Add(new CalendarYearRow { Year = year.Year, Source = year.Source, UpdatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(), UpdatedBy = by });
+        var at = Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds(), (replacedAt ?? long.MinValue) + 1);
+        db.CalendarYears.Add(new CalendarYearRow { Year = year.Year, Source = year.Source, UpdatedAt = at, UpdatedBy = by });
         foreach (var h in year.Holidays)
             db.CalendarEntries.Add(new CalendarEntry { Year = year.Year, Kind = CalendarEntryKind.Holiday, Name = h.Name, From = h.From, To = h.To });
         foreach (var d in year.MakeUpWorkingDays)
@@ -53,14 +59,14 @@ public static class CalendarService
         return ToYear(row, entries);
     }
 
-    /// <summary>Builds the working calendar from every stored year and hands it to the runtime.</summary>
-    public static async Task<WorkingCalendar> RefreshAsync(ApprovalDb db, WorkflowEngine engine, CancellationToken ct = default)
+    /// <summary>Builds the working calendar from every stored year and hands it to the runtime; gives the year rows it was built from.</summary>
+    public static async Task<(WorkingCalendar Calendar, List<CalendarYearRow> Years)> RefreshAsync(ApprovalDb db, WorkflowEngine engine, CancellationToken ct = default)
     {
         var years = await db.CalendarYears.AsNoTracking().ToListAsync(ct);
         var entries = await db.CalendarEntries.AsNoTracking().ToListAsync(ct);
         var calendar = new WorkingCalendar(years.Select(y => ToYear(y, entries.Where(e => e.Year == y.Year).OrderBy(e => e.From).ToList())));
         engine.UseCalendar(calendar);
-        return calendar;
+        return (calendar, years);
     }
 
     private static CalendarYear ToYear(CalendarYearRow row, List<CalendarEntry> entries) => new(row.Year,

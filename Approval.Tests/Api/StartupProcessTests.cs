@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Approval.Tests.Support;
 
 namespace Approval.Tests.Api;
 
@@ -10,39 +10,11 @@ public sealed class StartupProcessTests
 {
     private static async Task<(int ExitCode, string Output)> Run(Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Approval.Api.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Database__DataFolder"] = Path.Combine(Path.GetTempPath(), "approval-startup-" + Guid.NewGuid().ToString("N"));
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException("Approval.Api did not stop: it started although it should have refused to");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var outcome = await ApiProcess.RunAsync(environment, args);
+        return (outcome.ExitCode, outcome.Output);
     }
 
-    private static void AssertNoStackTrace(string output)
-    {
-        Assert.DoesNotContain("   at ", output);
-        Assert.DoesNotContain("Unhandled exception", output);
-    }
+    private static void AssertNoStackTrace(string output) => ApiProcess.AssertNoStackTrace(output);
 
     [Fact]
     public async Task Start_ManyBadSettings_ReportsEachOnItsOwnLineAndExits1()
@@ -53,16 +25,62 @@ public sealed class StartupProcessTests
             ["Tasks__TotalCap"] = "lots",
             ["Materials__MaxBytes"] = "0",
             ["Workflows__PollInterval"] = "soon",
+            ["Calendar__RefreshInterval"] = "00:00:00",
         });
 
         Assert.Equal(1, code);
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith("ApprovalService cannot start: 5 configuration problems", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("ApprovalService cannot start: 6 configuration problems", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Auth:SigningKey", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Security:LookupKey", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Tasks:TotalCap: 'lots' is not a valid whole number", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Materials:MaxBytes must be at least 1", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Workflows:PollInterval: 'soon'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Calendar:RefreshInterval must be a positive duration", StringComparison.Ordinal));
+        AssertNoStackTrace(output);
+    }
+
+    /// <summary>The problem lines after the heading, without their indentation.</summary>
+    private static string[] ProblemLines(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var heading = Array.FindIndex(lines, l => l.StartsWith("ApprovalService cannot start:", StringComparison.Ordinal));
+        Assert.True(heading >= 0, output);
+        return lines.Skip(heading + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim()).ToArray();
+    }
+
+    [Fact]
+    public async Task Start_NoKeysAtAll_Exits1WithOneLinePerMissingKey()
+    {
+        var (code, output) = await Run(new());
+
+        Assert.Equal(1, code);
+        Assert.Contains("ApprovalService cannot start: 2 configuration problems.", output);
+        Assert.Equal(
+            ["Auth:SigningKey must be set to a secret of at least 32 characters (environment variable Auth__SigningKey), or Auth:Authority to an identity platform.",
+             "Security:LookupKey must be set to a secret of at least 32 characters (environment variable Security__LookupKey)."],
+            ProblemLines(output));
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task Start_ShortKeys_Exits1WithOneLinePerShortKey()
+    {
+        var (code, output) = await Run(new()
+        {
+            ["Auth__SigningKey"] = new string('s', 31),
+            ["Security__LookupKey"] = new string('l', 31),
+            ["Security__DataKey"] = Convert.ToBase64String(new byte[16]),
+        });
+
+        Assert.Equal(1, code);
+        Assert.Contains("ApprovalService cannot start: 3 configuration problems.", output);
+        var lines = ProblemLines(output);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Auth:SigningKey must be set to a secret of at least 32 characters", lines[0]);
+        Assert.StartsWith("Security:LookupKey must be set to a secret of at least 32 characters", lines[1]);
+        Assert.StartsWith("Security:DataKey must be 32 bytes", lines[2]);
+        Assert.DoesNotContain(new string('s', 31), output);
         AssertNoStackTrace(output);
     }
 

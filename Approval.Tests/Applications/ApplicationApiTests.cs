@@ -393,15 +393,23 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
     [Fact]
     public async Task Submit_ApplicantForSomeoneElse_Forbidden()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications")
+        var person = NewPerson();
+        var body = SubmissionBody(SampleFacts.DisabilityApplicant(person), channel: "online").ToJsonString();
+        HttpRequestMessage Request()
         {
-            Content = Json(SubmissionBody(SampleFacts.DisabilityApplicant(NewPerson()), channel: "online").ToJsonString()),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications") { Content = Json(body) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return request;
+        }
 
-        var response = await As(Roles.Applicant, subject: NewPerson()).SendAsync(request);
+        var someoneElse = await As(Roles.Applicant, subject: NewPerson()).SendAsync(Request());
+        var self = await As(Roles.Applicant, subject: person).SendAsync(Request());
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, someoneElse.StatusCode);
+        Assert.Equal("application/problem+json", someoneElse.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Created, self.StatusCode); // the same request is valid: only the ownership check refused it
+        await using var db = _api.NewDb();
+        Assert.Equal(1, await db.Applications.CountAsync(a => a.ApplicantHash == _api.Service<PersonalData>().Hash(person)));
     }
 
     [Theory]

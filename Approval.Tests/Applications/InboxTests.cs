@@ -72,6 +72,28 @@ public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
         Assert.Equal(due.Order(StringComparer.Ordinal), due);
     }
 
+    /// <summary>
+    /// Across departments one application's open tasks fall due on four dates (A1 review 2 working days, A5 3, A2/A3 5, A4 10),
+    /// created A1…A5 at the same instant: ordered by creation they would not be ordered by due date.
+    /// </summary>
+    [Theory]
+    [InlineData("dueDate")]
+    [InlineData("-dueDate")]
+    public async Task ListTasks_SortedByDueDateOverSeveralPages_AreInDueDateOrder(string sort)
+    {
+        var admin = api.ClientAs(Roles.Admin);
+        var pages = new List<JsonElement>();
+        for (var p = 1; p <= 5; p++)
+            pages.AddRange((await admin.GetFromJsonAsync<JsonElement>($"/api/tasks?status=open&sort={sort}&page={p}&pageSize=4"))
+                .GetProperty("items").EnumerateArray());
+
+        var due = pages.Select(t => t.GetProperty("dueDate").GetString()!).ToList();
+        Assert.True(due.Distinct().Count() >= 4, string.Join(", ", due));
+        var expected = sort == "dueDate" ? due.Order(StringComparer.Ordinal) : due.OrderDescending(StringComparer.Ordinal);
+        Assert.Equal(expected, due);
+        Assert.Equal(pages.Count, pages.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
+    }
+
     [Fact]
     public async Task ListTasks_MedicalSecurity_SeesHouseholdButNotDisabilityOrPension()
     {

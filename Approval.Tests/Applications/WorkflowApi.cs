@@ -73,13 +73,13 @@ public sealed class SqlServerWorkflowApi : SqlServerApi, IWorkflowApi
     }
 }
 
-/// <summary>A second node (or a restart) on an existing database: its own clock, timers running in the background.</summary>
-public sealed class SameDatabaseApi(DatabaseProvider provider, string connectionString, FakeTimeProvider clock) : ApiFactory
+/// <summary>A second node (or a restart) on an existing database: its own clock, timers running in the background unless told otherwise.</summary>
+public sealed class SameDatabaseApi(DatabaseProvider provider, string connectionString, FakeTimeProvider clock, bool runTimers = true) : ApiFactory
 {
     public override DatabaseProvider Provider => provider;
     public override string ConnectionString => connectionString;
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Workflows:RunTimers", "true")];
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Workflows:RunTimers", runTimers ? "true" : "false")];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

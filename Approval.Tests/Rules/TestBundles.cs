@@ -11,16 +11,9 @@ internal static class TestBundles
 {
     public static readonly DateOnly AsOf = new(2026, 11, 22);
 
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ApprovalService.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("ApprovalService.sln not found above " + AppContext.BaseDirectory);
-    });
+    public static string RepoRoot => Support.RepoPaths.Root;
 
-    public static string RepoRoot => Root.Value;
-
-    public static string Folder(string code) => Path.Combine(RepoRoot, "Approval.Api", "bundles", code);
+    public static string Folder(string code) => Support.RepoPaths.Bundle(code);
 
     private static readonly Lazy<BundleRules> LazyA = new(() => Load("disability-assistance"));
     private static readonly Lazy<BundleRules> LazyB = new(() => Load("entertainment-venue"));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Approval.Api.Data;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
 using Approval.Tests.Support;
@@ -180,9 +181,22 @@ public abstract class SharedDataTests(ApiFactory api)
         await using var db = api.NewDb();
         Assert.True(await db.AuditEntries.AnyAsync());
 
-        await Assert.ThrowsAnyAsync<DbException>(() => db.AuditEntries.ExecuteUpdateAsync(s => s.SetProperty(a => a.Actor, "someone-else")));
-        await Assert.ThrowsAnyAsync<DbException>(() => db.AuditEntries.ExecuteDeleteAsync());
+        await AssertRefusedByTheTriggerAsync(() => db.AuditEntries.ExecuteUpdateAsync(s => s.SetProperty(a => a.Actor, "someone-else")));
+        await AssertRefusedByTheTriggerAsync(() => db.AuditEntries.ExecuteDeleteAsync());
         Assert.DoesNotContain(await db.AuditEntries.Select(a => a.Actor).ToListAsync(), a => a == "someone-else");
+    }
+
+    /// <summary>The provider's own exception, raised by the append-only trigger of migration 0002 (not a connection or syntax error).</summary>
+    private async Task AssertRefusedByTheTriggerAsync(Func<Task> statement)
+    {
+        var e = await Assert.ThrowsAnyAsync<DbException>(statement);
+        Assert.IsType(api.Provider switch
+        {
+            DatabaseProvider.Sqlite => typeof(Microsoft.Data.Sqlite.SqliteException),
+            DatabaseProvider.PostgreSql => typeof(Npgsql.PostgresException),
+            _ => typeof(Microsoft.Data.SqlClient.SqlException),
+        }, e);
+        Assert.Contains("audit_entries is append-only", e.Message);
     }
 
     private string Hash(string id) => api.Service<PersonalData>().Hash(id);

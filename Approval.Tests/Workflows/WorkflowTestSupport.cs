@@ -5,10 +5,10 @@ using Approval.Workflows.Calendar;
 using Approval.Workflows.Definitions;
 using Approval.Workflows.Persistence;
 using Approval.Workflows.Runtime;
+using Approval.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Approval.Tests.Workflows;
 
@@ -19,16 +19,7 @@ public sealed class TestDb(DbContextOptions<TestDb> options) : DbContext(options
 
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
-
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ApprovalService.sln"))) return dir.FullName;
-        throw new InvalidOperationException("ApprovalService.sln not found above the test folder");
-    }
+    public static string Path(params string[] parts) => System.IO.Path.Combine([RepoPaths.Root, .. parts]);
 
     public static BundleDefinition Bundle(string code) => BundleLoader.LoadFolder(Path("Approval.Api", "bundles", code));
 
@@ -92,38 +83,22 @@ public sealed class SqliteDatabase : IDisposable
     }
 }
 
-/// <summary>A fresh PostgreSQL database per test class on the server named by <c>APPROVAL_TEST_POSTGRES</c>; dropped afterwards.</summary>
-public sealed class PostgresDatabase : IDisposable
+/// <summary>A fresh PostgreSQL database per test class on the server of <see cref="TestDatabases"/>, tables from EnsureCreated; dropped afterwards.</summary>
+public sealed class PostgresDatabase : IAsyncLifetime
 {
-    public const string EnvVar = "APPROVAL_TEST_POSTGRES";
-    private readonly string? _server = Environment.GetEnvironmentVariable(EnvVar);
-    private readonly string _name = $"approval_wf_{Guid.NewGuid():N}";
+    private readonly string _name = TestDatabases.NewPostgresName();
 
-    public PostgresDatabase()
-    {
-        if (string.IsNullOrWhiteSpace(_server)) return;
-        using var db = Create();
-        db.Database.EnsureCreated();
-    }
-
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(Server) { Database = _name, MaxPoolSize = 50 }.ConnectionString;
-
-    private string Server => string.IsNullOrWhiteSpace(_server)
-        ? throw new InvalidOperationException(
-            $"PostgreSQL tests need a server: set {EnvVar} (e.g. eval \"$(scripts/postgres.sh start)\"). These tests never pass without one.")
-        : _server;
+    public string ConnectionString => TestDatabases.PostgresConnection(_name);
 
     public TestDb Create() => new(new DbContextOptionsBuilder<TestDb>().UseNpgsql(ConnectionString).Options);
 
-    public void Dispose()
+    public async Task InitializeAsync()
     {
-        if (string.IsNullOrWhiteSpace(_server)) return;
-        NpgsqlConnection.ClearAllPools();
-        using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ConnectionString);
-        conn.Open();
-        using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", conn);
-        cmd.ExecuteNonQuery();
+        await using var db = Create();
+        await db.Database.EnsureCreatedAsync();
     }
+
+    public Task DisposeAsync() => TestDatabases.DropPostgresAsync(_name);
 }
 
 /// <summary>Runtime, host, calendar and a fake clock over one database.</summary>
@@ -154,18 +129,14 @@ internal sealed class WorkflowHarness
     public Approval.Workflows.Timers.TimerDispatcher Dispatcher() =>
         new(CreateDb, Runtime, Time, new Approval.Workflows.Timers.TimerDispatcherOptions { BatchSize = 100 });
 
-    public static JsonObject FactsA() => new()
-    {
-        ["applicant"] = new JsonObject { ["idNumber"] = "371581199001011234", ["name"] = "张三", ["hukouRegion"] = "371581" },
-        ["disability"] = new JsonObject { ["hasCertificate"] = false, ["category"] = "physical" },
-        ["household"] = new JsonObject { ["dibao"] = true },
-    };
+    public static JsonObject FactsA() => SampleFacts.DisabilityApplicant();
 
-    public static JsonObject FactsB(string firePath) => new()
+    public static JsonObject FactsB(string firePath)
     {
-        ["enterprise"] = new JsonObject { ["proposedName"] = "临清欢乐歌舞有限公司" },
-        ["fire"] = new JsonObject { ["path"] = firePath },
-    };
+        var facts = SampleFacts.VenueCompany();
+        facts["fire"]!["path"] = firePath;
+        return facts;
+    }
 
     public async Task<Guid> StartAAsync(string channel = "window", params string[] items)
     {
