@@ -25,6 +25,9 @@ internal sealed class EvalContext
     public List<TraceEntry>? Trace;
     public bool InUse;
 
+    /// <summary>The engine's reusable state for this context (the NRules session kept between assessments).</summary>
+    public object? Engine;
+
     public EvalContext(CompiledProgram program, int ruleCount, int assignmentCount)
     {
         _program = program;
