@@ -7,20 +7,17 @@ public static class QuickProfile
 {
     public static void Run(int n)
     {
-        foreach (var engine in new[] { "NRules", "Legacy" })
-        {
-            var b = new RulesBenchmarks { Engine = engine };
-            b.Setup();
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < 5; i++) b.CompileDisabilityAssistance();
-            var compile = sw.Elapsed.TotalMilliseconds / 5;
-            for (var i = 0; i < n / 10; i++) b.AssessApplicantBundleA();
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            sw.Restart();
-            for (var i = 0; i < n; i++) b.AssessApplicantBundleA();
-            var us = sw.Elapsed.TotalMicroseconds / n;
-            var kb = (GC.GetAllocatedBytesForCurrentThread() - before) / 1024.0 / n;
-            Console.WriteLine($"{engine}: compile A {compile:F1} ms; assess A {us:F1} us, {kb:F1} KB");
-        }
+        var b = new RulesBenchmarks();
+        b.Setup();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < 5; i++) b.CompileDisabilityAssistance();
+        var compile = sw.Elapsed.TotalMilliseconds / 5;
+        for (var i = 0; i < n / 10; i++) b.AssessApplicantBundleA();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        sw.Restart();
+        for (var i = 0; i < n; i++) b.AssessApplicantBundleA();
+        var us = sw.Elapsed.TotalMicroseconds / n;
+        var kb = (GC.GetAllocatedBytesForCurrentThread() - before) / 1024.0 / n;
+        Console.WriteLine($"compile A {compile:F1} ms; assess A {us:F1} us, {kb:F1} KB");
     }
 }

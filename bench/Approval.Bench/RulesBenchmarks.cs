@@ -11,8 +11,6 @@ namespace Approval.Bench;
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public class RulesBenchmarks
 {
-    [Params("NRules", "Legacy")]
-    public string Engine { get; set; } = "NRules";
 
     private static readonly DateOnly AsOf = new(2026, 11, 22);
     private BundleDefinition _bundleA = null!;
@@ -29,20 +27,18 @@ public class RulesBenchmarks
         var bundles = Path.Combine(RepoRoot(), "Approval.Api", "bundles");
         _bundleA = BundleLoader.LoadFolder(Path.Combine(bundles, "disability-assistance"));
         _bundleB = BundleLoader.LoadFolder(Path.Combine(bundles, "entertainment-venue"));
-        _rulesA = Compile(_bundleA);
-        _rulesB = Compile(_bundleB);
+        _rulesA = BundleRules.Compile(_bundleA);
+        _rulesB = BundleRules.Compile(_bundleB);
         _applicant = Applicant(40, dibao: true, grade: 2);
         _company = FactSet.From(JsonDocument.Parse(CompanyJson).RootElement);
         _batch = Enumerable.Range(0, 1000).Select(i => Applicant(10 + i % 60, dibao: i % 3 == 0, grade: i % 5 == 0 ? null : 1 + i % 4)).ToArray();
     }
 
-    private BundleRules Compile(BundleDefinition bundle) => Engine == "Legacy" ? BundleRules.CompileLegacy(bundle) : BundleRules.Compile(bundle);
+    [Benchmark]
+    public BundleRules CompileDisabilityAssistance() => BundleRules.Compile(_bundleA);
 
     [Benchmark]
-    public BundleRules CompileDisabilityAssistance() => Compile(_bundleA);
-
-    [Benchmark]
-    public BundleRules CompileEntertainmentVenue() => Compile(_bundleB);
+    public BundleRules CompileEntertainmentVenue() => BundleRules.Compile(_bundleB);
 
     [Benchmark]
     public AssessmentResult AssessApplicantBundleA() => _rulesA.Assess(_applicant, AsOf);
