@@ -9,7 +9,8 @@ using ParamExpr = System.Linq.Expressions.ParameterExpression;
 namespace Approval.Rules.Engine;
 
 /// <summary>
-/// The rule set as NRules rules, compiled once into a shared <see cref="ISessionFactory"/>; one session per assessment.
+/// The rule set as NRules rules, compiled once into a shared <see cref="ISessionFactory"/>; each assessment runs in a
+/// session kept by its thread and emptied afterwards (see <see cref="Worker"/>).
 /// Each rule matches the <see cref="ApplicantFact"/> (its condition is an alpha condition calling the compiled
 /// expression) and, when it reads an intermediate fact or an item's outcome, that slot's <see cref="SlotFact"/>
 /// (a join). Firing inserts linked facts (<see cref="ConclusionFact"/>, and a <see cref="ClaimFact"/> per slot other
