@@ -22,9 +22,6 @@ public sealed class BundleRules
     /// <param name="folder">the bundle folder, used only to name the file in errors</param>
     public static BundleRules Compile(BundleDefinition bundle, string folder) => new(bundle, RuleSetLoader.Load(bundle, folder));
 
-    /// <summary>The same rules on the hand-written engine that NRules replaces (benchmarks and the comparison only).</summary>
-    internal static BundleRules CompileLegacy(BundleDefinition bundle, string folder = "") => new(bundle, RuleSetLoader.Load(bundle, folder, legacy: true));
-
     /// <summary>Evaluates the rules with the parameters in force on <paramref name="asOf"/>.</summary>
     /// <exception cref="Engine.RuleEvaluationException">the rules do not reach a fixpoint</exception>
     public AssessmentResult Assess(FactSet facts, DateOnly asOf, bool trace = false) => _rules.Assess(facts, asOf, trace);

@@ -8,8 +8,7 @@ namespace Approval.Rules.Definition;
 /// <summary>A bundle's compiled rules and the plan to turn the engine's fixpoint into an <see cref="AssessmentResult"/>.</summary>
 internal sealed class CompiledRuleSet
 {
-    private readonly RuleNetwork? _legacy;
-    private readonly NRulesNetwork? _engine;
+    private readonly NRulesNetwork _engine;
     private readonly IReadOnlyList<Rule> _rules;
     private readonly ItemPlan[] _items;
     private readonly MaterialPlan[] _materials;
@@ -17,12 +16,10 @@ internal sealed class CompiledRuleSet
     private sealed record ItemPlan(string Code, int Slot, (int Rule, OutcomeConclusion C)[] Decisions, (int Rule, NoteConclusion C)[] Notes);
     private sealed record MaterialPlan(string Code, (int Rule, string[] Items)[] Requires, (int Rule, string By)[] Waivers);
 
-    public CompiledRuleSet(BundleDefinition bundle, RuleNetwork network, int[] outcomeSlots) : this(bundle, network.Rules, outcomeSlots) => _legacy = network;
-
-    public CompiledRuleSet(BundleDefinition bundle, NRulesNetwork network, int[] outcomeSlots) : this(bundle, network.Rules, outcomeSlots) => _engine = network;
-
-    private CompiledRuleSet(BundleDefinition bundle, IReadOnlyList<Rule> agenda, int[] outcomeSlots)
+    public CompiledRuleSet(BundleDefinition bundle, NRulesNetwork network, int[] outcomeSlots)
     {
+        _engine = network;
+        var agenda = network.Rules;
         _rules = agenda;
         var rules = agenda.Select((r, i) => (Index: i, C: (Conclusions)r.Payload!)).ToList();
         _items = bundle.Items.Select((item, n) => new ItemPlan(item.Code, outcomeSlots[n],
@@ -37,12 +34,11 @@ internal sealed class CompiledRuleSet
 
     public AssessmentResult Assess(FactSet facts, DateOnly asOf, bool trace)
     {
-        var ctx = _engine?.Rent() ?? _legacy!.Rent();
+        var ctx = _engine.Rent();
         try
         {
             ctx.Reset(facts, asOf, trace);
-            if (_engine is not null) _engine.Run(ctx);
-            else _legacy!.Run(ctx);
+            _engine.Run(ctx);
             return Build(ctx);
         }
         finally { ctx.InUse = false; }

@@ -64,7 +64,9 @@ internal sealed partial class RuleSetLoader
                 return new MessageTemplate(same, same);
             }
             if (n is not YamlMappingNode m) throw Err(n, $"{key} must be a text or {{ zh: \"…\", en: \"…\" }}");
-            _doc.AllowOnly(m, "zh", "en");
+            foreach (var (k, _) in m.Children)
+                if (_doc.Scalar(k, "a language") is not ("zh" or "en") and var other)
+                    throw Err(k, $"{key}: unknown key '{other}' (a message has zh and en only)");
             Template Language(string language)
             {
                 if (_doc.Get(m, language) is not { } t) throw Err(m, $"{key} has no '{language}' text (a message gives both zh and en)");

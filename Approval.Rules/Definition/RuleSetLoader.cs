@@ -24,11 +24,8 @@ internal sealed partial class RuleSetLoader
     private readonly HashSet<string> _materials;
     private readonly Dictionary<string, ParamDef> _params = new(StringComparer.Ordinal);
 
-    private readonly bool _legacy;
-
-    private RuleSetLoader(BundleDefinition bundle, string file, string text, bool legacy)
+    private RuleSetLoader(BundleDefinition bundle, string file, string text)
     {
-        _legacy = legacy;
         _bundle = bundle;
         _doc = YamlDoc.Parse(file, text);
         _items = bundle.Items.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
@@ -36,13 +33,12 @@ internal sealed partial class RuleSetLoader
         _pb = new ProgramBuilder(bundle.Form.Select(ToField), _items);
     }
 
-    /// <param name="legacy">the hand-written engine instead of NRules (kept only to benchmark both in one run)</param>
-    public static CompiledRuleSet Load(BundleDefinition bundle, string folder = "", bool legacy = false)
+    public static CompiledRuleSet Load(BundleDefinition bundle, string folder = "")
     {
         var file = Path.Combine(folder.Length > 0 ? folder : Path.Combine("bundles", bundle.Code), RulesFile);
         if (!bundle.Files.TryGetValue(RulesFile, out var text))
             throw new DefinitionException(file, 0, "missing rules.yaml");
-        return new RuleSetLoader(bundle, file, text, legacy).Compile();
+        return new RuleSetLoader(bundle, file, text).Compile();
     }
 
     private static FieldInfo ToField(FormField f)
@@ -120,10 +116,8 @@ internal sealed partial class RuleSetLoader
             foreach (var a in assignments) (setters.TryGetValue(a.Slot, out var l) ? l : setters[a.Slot] = []).Add((r, a.Index));
             foreach (var o in s.Conclusions.Outcomes)
                 foreach (var item in o.Items) outcomeWriters[item].Add((r, o.Outcome, s.Priority));
-            var writes = assignments.Select(a => a.Slot)
-                .Concat(s.Conclusions.Outcomes.SelectMany(o => o.Items).Select(_pb.OutcomeSlot)).Distinct().ToArray();
             var claims = s.Conclusions.Outcomes.SelectMany(o => o.Items.Select(i => (_pb.OutcomeSlot(i), Precedence.Rank(o.Outcome), (int)o.Outcome))).ToArray();
-            rules.Add(new Rule(s.Id, s.Priority, s.Order, s.Line, s.When, s.Condition, s.Reads.Order().ToArray(), writes, assignments, s.Shown, claims, s.Conclusions));
+            rules.Add(new Rule(s.Id, s.Priority, s.Order, s.Line, s.When, s.Condition, s.Reads.Order().ToArray(), assignments, s.Shown, claims, s.Conclusions));
         }
         var resolvers = new Dictionary<int, SlotResolver>();
         foreach (var (slot, w) in setters) resolvers[slot] = new AssignmentResolver(w.ToArray());
@@ -131,9 +125,7 @@ internal sealed partial class RuleSetLoader
 
         var program = _pb.Build();
         var outcomeSlots = _items.Select(_pb.OutcomeSlot).ToArray();
-        return _legacy
-            ? new CompiledRuleSet(_bundle, new RuleNetwork(program, rules, resolvers), outcomeSlots)
-            : new CompiledRuleSet(_bundle, new NRulesNetwork(program, rules, resolvers), outcomeSlots);
+        return new CompiledRuleSet(_bundle, new NRulesNetwork(program, rules, resolvers), outcomeSlots);
     }
 
     private void AddParam(ParamDef p)

@@ -9,7 +9,8 @@ using ParamExpr = System.Linq.Expressions.ParameterExpression;
 namespace Approval.Rules.Engine;
 
 /// <summary>
-/// The rule set as NRules rules, compiled once into a shared <see cref="ISessionFactory"/>; one session per assessment.
+/// The rule set as NRules rules, compiled once into a shared <see cref="ISessionFactory"/>; each assessment runs in a
+/// session kept by its thread and emptied afterwards (see <see cref="Worker"/>).
 /// Each rule matches the <see cref="ApplicantFact"/> (its condition is an alpha condition calling the compiled
 /// expression) and, when it reads an intermediate fact or an item's outcome, that slot's <see cref="SlotFact"/>
 /// (a join). Firing inserts linked facts (<see cref="ConclusionFact"/>, and a <see cref="ClaimFact"/> per slot other
@@ -55,7 +56,7 @@ internal sealed class NRulesNetwork
         MaxFirings = 100 + 10 * (_rules.Length + _networkSlots.Length);
 
         var definitions = _rules.Select(Define).Concat(_networkSlots.Select(DefineResolver)).ToList();
-        _factory = new RuleCompiler().Compile(definitions);
+        _factory = new RuleCompiler { ExpressionCompiler = new FastCompiler() }.Compile(definitions);
     }
 
     public IReadOnlyList<Rule> Rules => _rules;
@@ -80,24 +81,70 @@ internal sealed class NRulesNetwork
     /// <summary>Runs one session to its fixpoint; afterwards <c>ctx.Active</c> holds the rules whose conclusions stand.</summary>
     public void Run(EvalContext ctx)
     {
-        var session = _factory.CreateSession();
-        session.Events.FactInsertedEvent += (_, e) => { if (e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = true; };
-        session.Events.FactRetractedEvent += (_, e) => { if (e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = false; };
-        if (ctx.Trace is not null) new Tracer(this, ctx).Attach(session.Events);
-
+        var worker = ctx.Engine as Worker ?? new Worker(this, ctx);
+        ctx.Engine = null;
+        var session = worker.Session;
+        var tracer = ctx.Trace is null ? null : new Tracer(this, ctx);
+        tracer?.Attach(session.Events);
+        var settled = false;
         try
         {
-            session.Insert(new ApplicantFact(ctx));
-            foreach (var slot in _networkSlots) session.Insert(new SlotFact(slot, ctx));
+            worker.Recording = true;
+            session.Insert(worker.Applicant);
+            foreach (var s in worker.Slots)
+            {
+                s.Value = Value.Missing;
+                session.Insert(s);
+            }
             session.Fire(MaxFirings);
+            settled = session.Agenda.IsEmpty;
         }
         catch (RuleExecutionException e) when (e.InnerException is { } inner)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
         }
-        if (!session.Agenda.IsEmpty) throw NotSettled(ctx);
+        finally
+        {
+            worker.Recording = false;
+            tracer?.Detach(session.Events);
+            if (settled) ctx.Engine = worker.Clear();
+        }
+        if (!settled) throw NotSettled(ctx);
 
         foreach (var (slot, resolver) in _resolvers) ctx.Write(slot, resolver.Resolve(ctx));
+    }
+
+    /// <summary>
+    /// A session kept with its context between assessments on one thread: creating one (its node memories) costs
+    /// more than the assessment. After each run the inserted facts are retracted, which retracts every linked fact
+    /// and empties the agenda, so the next run starts from an empty working memory.
+    /// </summary>
+    private sealed class Worker
+    {
+        public readonly ISession Session;
+        public readonly ApplicantFact Applicant;
+        public readonly SlotFact[] Slots;
+        public bool Recording;
+
+        public Worker(NRulesNetwork network, EvalContext ctx)
+        {
+            Session = network._factory.CreateSession();
+            Applicant = new ApplicantFact(ctx);
+            Slots = network._networkSlots.Select(s => new SlotFact(s, ctx)).ToArray();
+            Session.Events.FactInsertedEvent += (_, e) => { if (Recording && e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = true; };
+            Session.Events.FactRetractedEvent += (_, e) => { if (Recording && e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = false; };
+        }
+
+        public Worker? Clear()
+        {
+            try
+            {
+                Session.RetractAll(Slots);
+                Session.Retract(Applicant);
+            }
+            catch (Exception) { return null; }
+            return Session.Agenda.IsEmpty ? this : null;
+        }
     }
 
     private RuleEvaluationException NotSettled(EvalContext ctx)
@@ -218,6 +265,13 @@ internal sealed class NRulesNetwork
         return builder.Build();
     }
 
+    /// <summary>NRules' conditions and actions are small lambdas calling back into this class: compiled without Reflection.Emit's cost.</summary>
+    private sealed class FastCompiler : NRules.Extensibility.IExpressionCompiler
+    {
+        public TDelegate Compile<TDelegate>(System.Linq.Expressions.Expression<TDelegate> expression) where TDelegate : Delegate =>
+            FastExpressionCompiler.ExpressionCompiler.CompileFast(expression, ifFastFailedReturnNull: true) ?? expression.Compile();
+    }
+
     /// <summary>The trace from the session's events: a rule fired, or its match (and so its conclusions) went.</summary>
     private sealed class Tracer(NRulesNetwork network, EvalContext ctx)
     {
@@ -225,10 +279,21 @@ internal sealed class NRulesNetwork
 
         public void Attach(IEventProvider events)
         {
-            events.RuleFiringEvent += (_, e) => Note(e, "fired");
-            events.ActivationDeletedEvent += (_, e) => Note(e, "retracted");
-            events.ActivationUpdatedEvent += (_, e) => Note(e, "retracted");
+            events.RuleFiringEvent += OnFiring;
+            events.ActivationDeletedEvent += OnWithdrawn;
+            events.ActivationUpdatedEvent += OnWithdrawn;
         }
+
+        public void Detach(IEventProvider events)
+        {
+            events.RuleFiringEvent -= OnFiring;
+            events.ActivationDeletedEvent -= OnWithdrawn;
+            events.ActivationUpdatedEvent -= OnWithdrawn;
+        }
+
+        private void OnFiring(object? sender, AgendaEventArgs e) => Note(e, "fired");
+
+        private void OnWithdrawn(object? sender, AgendaEventArgs e) => Note(e, "retracted");
 
         private void Note(AgendaEventArgs e, string action)
         {

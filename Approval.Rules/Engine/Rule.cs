@@ -1,7 +1,7 @@
 namespace Approval.Rules.Engine;
 
 /// <summary>
-/// A compiled production rule, free of any domain meaning: a condition over slots, the slots it writes and
+/// A compiled production rule, free of any domain meaning: a condition over slots, the slots it reads and
 /// the assignments evaluated when it fires. Domain conclusions hang off <see cref="Payload"/>.
 /// </summary>
 internal sealed record Rule(
@@ -12,7 +12,6 @@ internal sealed record Rule(
     string ConditionText,
     int Condition,
     int[] Reads,
-    int[] Writes,
     Assignment[] Assignments,
     (string Path, int Expression)[] Shown,
     (int Slot, int Rank, int Outcome)[] OutcomeClaims,

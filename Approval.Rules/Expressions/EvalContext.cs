@@ -4,7 +4,7 @@ namespace Approval.Rules.Expressions;
 
 /// <summary>
 /// The working memory of one evaluation: lazily loaded fact slots plus the engine's per-rule state.
-/// Owned by one thread at a time; <see cref="Engine.RuleNetwork"/> reuses one per thread.
+/// Owned by one thread at a time; <see cref="Engine.NRulesNetwork"/> reuses one per thread.
 /// </summary>
 internal sealed class EvalContext
 {
@@ -16,23 +16,21 @@ internal sealed class EvalContext
     public DateOnly AsOf;
     public JsonElement? It;
 
-    public readonly bool[] Holds;
     public readonly bool[] Active;
-    public readonly bool[] Dirty;
-    public int DirtyCount;
     public readonly int[] Fired;
     public readonly Value[] Assigned;
     public List<TraceEntry>? Trace;
     public bool InUse;
+
+    /// <summary>The engine's reusable state for this context (the NRules session kept between assessments).</summary>
+    public object? Engine;
 
     public EvalContext(CompiledProgram program, int ruleCount, int assignmentCount)
     {
         _program = program;
         Slots = new Value[program.Slots.Count];
         _loaded = new bool[Slots.Length];
-        Holds = new bool[ruleCount];
         Active = new bool[ruleCount];
-        Dirty = new bool[ruleCount];
         Fired = new int[ruleCount];
         Assigned = new Value[assignmentCount];
     }
@@ -44,12 +42,9 @@ internal sealed class EvalContext
         It = null;
         Array.Clear(Slots);
         Array.Clear(_loaded);
-        Array.Clear(Holds);
         Array.Clear(Active);
         Array.Clear(Fired);
         Array.Clear(Assigned);
-        Array.Fill(Dirty, true);
-        DirtyCount = Dirty.Length;
         Trace = trace ? [] : null;
         for (var i = 0; i < Slots.Length; i++)
             if (_program.Slots[i].Kind is SlotKind.Intermediate or SlotKind.Outcome) _loaded[i] = true;

@@ -1,3 +1,4 @@
+using FastExpressionCompiler;
 using System.Globalization;
 using System.Reflection;
 using LinqExpr = System.Linq.Expressions.Expression;
@@ -109,7 +110,7 @@ internal sealed partial class ProgramBuilder
                 var group = members.Skip(g).Take(size).ToList();
                 var cases = group.Select((e, i) => LinqExpr.SwitchCase(_exprs[e], LinqExpr.Constant(i))).ToArray();
                 var fn = LinqExpr.Lambda<Func<EvalContext, int, Value>>(
-                    LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing), cases), _ctx, index).Compile();
+                    LinqExpr.Switch(index, LinqExpr.Constant(Value.Missing), cases), _ctx, index).CompileFast(ifFastFailedReturnNull: true) ?? throw new InvalidOperationException();
                 for (var i = 0; i < group.Count; i++) table[group[i]] = (fn, i);
             }
         }

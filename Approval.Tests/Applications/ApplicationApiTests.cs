@@ -540,6 +540,49 @@ public abstract class ApplicationApiTests(IWorkflowApi fixture)
         Assert.True(errors.TryGetProperty("makeUpWorkingDays[0]", out _));
         Assert.Equal(HttpStatusCode.Forbidden, (await As(Roles.Clerk).GetAsync("/api/admin/calendars/2027")).StatusCode);
     }
+
+    // ------------------------------------------------------------------ languages
+
+    private async Task<JsonElement> GetInAsync(string id, string? language)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/applications/{id}");
+        if (language is not null) request.Headers.AcceptLanguage.ParseAdd(language);
+        return await Read(await As(Roles.Admin).SendAsync(request));
+    }
+
+    private static bool HasHan(string text) => text.Any(c => c is >= '\u4e00' and <= '\u9fff');
+
+    [Fact]
+    public async Task View_NotDisabledApplicationCompleted_ReasonsCombinedResultAndNotificationsFollowAcceptLanguage()
+    {
+        var id = (await SubmitAsync(SampleFacts.DisabilityApplicant(NewPerson()))).GetProperty("id").GetString()!;
+        await AssessA1Async(id, new { notDisabled = true });
+        await OkDecisionAsync(id, "A4", "review", "medical-security", Approve);
+        await OkDecisionAsync(id, "A5", "review", "hrss", Approve);
+        await OkDecisionAsync(id, "A5", "decision", "hrss", new { action = "approve", outputs = new { level = "full" } });
+
+        foreach (var (language, chinese) in new[] { ((string?)null, true), ("zh-CN", true), ("en", false), ("en-US,en;q=0.9", false) })
+        {
+            var app = await GetInAsync(id, language);
+            Assert.Equal("completed", app.GetProperty("status").GetString());
+            foreach (var code in new[] { "A2", "A3" })
+                Assert.Equal(chinese, HasHan(Item(app, code).GetProperty("outcomeReason").GetString()!));
+
+            var notGranted = app.GetProperty("combinedResult").GetProperty("items").EnumerateArray()
+                .Where(i => i.GetProperty("result").GetString() != "granted").ToList();
+            Assert.Equal(["A1", "A2", "A3"], notGranted.Select(i => i.GetProperty("code").GetString()));
+            foreach (var item in notGranted)
+            {
+                Assert.NotEqual(0, item.GetProperty("reasons").GetArrayLength());
+                Assert.All(item.GetProperty("reasons").EnumerateArray(), r => Assert.Equal(chinese, HasHan(r.GetString()!)));
+                Assert.Equal(chinese, HasHan(item.GetProperty("name").GetString()!));
+            }
+
+            var notifications = app.GetProperty("notifications").EnumerateArray().Select(n => n.GetProperty("message").GetString()!).ToList();
+            Assert.NotEmpty(notifications);
+            Assert.All(notifications, m => Assert.Equal(chinese, HasHan(m)));
+        }
+    }
 }
 
 public sealed class ApplicationApiSqliteTests(SqliteWorkflowApi api) : ApplicationApiTests(api), IClassFixture<SqliteWorkflowApi>;

@@ -92,6 +92,49 @@ public class EngineTests
     }
 
     [Fact]
+    public void Trace_LinkedConclusionWithdrawn_RetractionShowsTheMatchedFactThatEndedIt()
+    {
+        var r = Run("""
+            intermediate: { negative: bool }
+            rules:
+              - { id: x-ok, priority: 10, item: X, when: "true", then: [{ outcome: eligible }] }
+              - { id: y-after-x, priority: 5, item: Y, when: "outcome.X == 'eligible'", then: [{ outcome: conditional }] }
+              - { id: y-waits, priority: 5, item: Y, when: "outcome.X == 'ineligible'", then: [{ outcome: needsInformation }] }
+              - { id: x-barred, priority: 10, item: X, when: "negative", then: [{ outcome: ineligible }] }
+              - { id: late-fact, priority: 1, when: "n < 0", then: [{ set: negative, value: "true" }] }
+            """, """{ "n": -5 }""", trace: true);
+
+        var fired = r.Trace!.First(t => t.RuleId == "y-after-x");
+        Assert.Equal("fired", fired.Action);
+        Assert.Equal([new FactValue("outcome.X", "eligible")], fired.Values);
+        var retracted = r.Trace!.Single(t => t.Action == "retracted");
+        Assert.Equal("y-after-x", retracted.RuleId);
+        Assert.Equal([new FactValue("outcome.X", "ineligible")], retracted.Values);
+        Assert.Equal(ItemOutcome.NeedsInformation, r.Item("Y").Outcome);
+        Assert.DoesNotContain(r.Item("Y").Reasons, x => x.RuleId == "y-after-x");
+    }
+
+    [Fact]
+    public void Session_ReusedOnTheThread_NothingCarriesOverBetweenAssessments()
+    {
+        var rules = Compile("""
+            intermediate: { negative: bool }
+            rules:
+              - { id: mark, when: "n < 0", then: [{ set: negative, value: "true" }] }
+              - { id: x-barred, item: X, when: "negative", then: [{ outcome: ineligible }] }
+              - { id: x-ok, item: X, when: "n >= 0", then: [{ outcome: eligible }] }
+            """);
+        AssessmentResult Assess(string json, bool trace = false) =>
+            rules.Assess(FactSet.From(System.Text.Json.JsonDocument.Parse(json).RootElement), new DateOnly(2026, 1, 1), trace);
+
+        Assert.Equal(ItemOutcome.Ineligible, Assess("""{ "n": -1 }""").Item("X").Outcome);
+        var next = Assess("""{ "n": 1 }""", trace: true);
+        Assert.Equal(ItemOutcome.Eligible, next.Item("X").Outcome);
+        Assert.Equal(["x-ok"], next.Trace!.Select(t => t.RuleId));
+        Assert.Equal("x-ok", next.Item("X").Reasons.Single().RuleId);
+    }
+
+    [Fact]
     public void NonTermination_RuleUndoingItsOwnMatch_ThrowsNamingTheRules()
     {
         var rules = Compile("""

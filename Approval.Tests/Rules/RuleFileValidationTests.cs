@@ -172,4 +172,43 @@ public class RuleFileValidationTests
         var e = Fails("rules: [{ id: k, item: X, whenn: n > 1, then: [] }]", "id: k");
         Assert.Contains("unknown key 'whenn'", e.Problem);
     }
+
+    private static string WithMessage(string message) => $$"""
+        rules:
+          - id: bilingual
+            item: X
+            when: n > 1
+            then:
+              - outcome: ineligible
+                message: {{message}}
+        """;
+
+    [Theory]
+    [InlineData("{ zh: \"n 是 {n}\" }", "has no 'en' text")]
+    [InlineData("{ en: \"n is {n}\" }", "has no 'zh' text")]
+    [InlineData("{ zh: \"n 是 {n}\", en: \"  \" }", "message.en is empty")]
+    [InlineData("{ zh: \"n 是 {n}\", en: \"n is {n}\", fr: \"n est {n}\" }", "unknown key 'fr'")]
+    [InlineData("[\"n 是 {n}\", \"n is {n}\"]", "message must be a text or")]
+    [InlineData("{ zh: \"n 是 {n}\", en: \"n is {nn}\" }", "unknown fact 'nn'")]
+    public void Compile_MessageMissingALanguageOrMalformed_ErrorAtItsLine(string message, string problem)
+    {
+        var e = Fails(WithMessage(message), "message:");
+        Assert.Contains("rule bilingual", e.Problem);
+        Assert.Contains(problem, e.Problem);
+        Assert.Contains($"rules.yaml:{e.Line}:", e.Message);
+    }
+
+    [Fact]
+    public void Compile_MessageInBothLanguages_EachFilledFromTheFacts()
+    {
+        var reason = Run(WithMessage("{ zh: \"n 是 {n}\", en: \"n is {n}\" }"), """{ "n": 4 }""").Item("X").Reasons.Single();
+        Assert.Equal(new LocalizedText("n 是 4", "n is 4"), reason.Message);
+    }
+
+    [Fact]
+    public void Compile_PlainStringMessage_SameTextInBothLanguages()
+    {
+        var reason = Run(WithMessage("\"n 是 {n}\""), """{ "n": 4 }""").Item("X").Reasons.Single();
+        Assert.Equal(LocalizedText.Same("n 是 4"), reason.Message);
+    }
 }
