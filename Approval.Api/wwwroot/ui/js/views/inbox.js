@@ -71,7 +71,7 @@ export async function inbox(main, { today }) {
       const d = await api(`/api/tasks/${taskId}`);
       const bundle = await bundleOf(d.task.bundleCode);
       const materials = await api(`/api/applications/${d.task.applicationId}/materials`).catch(() => []);
-      clear(detail, taskView(d, bundle, materials, () => { open(taskId); load(); }));
+      clear(detail, taskView(d, bundle, materials, async () => { await open(taskId); await load(); }));
       detail.focus();
     } catch (e) { clear(detail, problemBox(e)); }
   }
