@@ -92,7 +92,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         var b2 = desk.Locator("#notice tr[data-item='B2']");
         await Assertions.Expect(b2).ToContainTextAsync("不符合条件");
         await Field(desk, "venue.distanceToNearestSchoolM").FillAsync("500");
-        await Assertions.Expect(b2).ToContainTextAsync("符合条件");
+        await Assertions.Expect(b2).ToContainTextAsync("有条件符合");
         await Assertions.Expect(b2).Not.ToContainTextAsync("不符合条件");
         await Assertions.Expect(desk.Locator("#notice tr[data-material='business-licence']")).ToContainTextAsync("免交");
         await ShotAsync(desk, "desk-notice");
@@ -145,5 +145,145 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         var admin = await SignInAsync("admin");
         await Assertions.Expect(admin.Locator("[data-total]")).ToBeVisibleAsync();
         await ShotAsync(admin, "admin-dashboard");
+    }
+
+    private const string Pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+
+    [Fact]
+    public async Task Kiosk_SubmissionWithSupplementRound_ApprovedAfterTheAnswerInThePortal()
+    {
+        var person = NewPerson();
+        var kiosk = await SignInAsync("kiosk", width: 1080, height: 1400);
+        var keys = new List<string>();
+        kiosk.Request += (_, r) => { if (r.Method == "POST" && r.Url.EndsWith("/api/applications", StringComparison.Ordinal)) keys.Add(r.Headers.GetValueOrDefault("idempotency-key", "")); };
+        await Assertions.Expect(kiosk.Locator("h1")).ToHaveTextAsync("欢迎使用自助服务终端");
+        await ShotAsync(kiosk, "kiosk-home", fullPage: false);
+        await kiosk.Locator("button.tile[data-bundle='disability-assistance']").ClickAsync();
+        await kiosk.EvaluateAsync("([id, name]) => document.dispatchEvent(new CustomEvent('identityVerified', { detail: { idNumber: id, name } }))", new[] { person, "王五" });
+        await Assertions.Expect(kiosk.Locator(".kiosk-identity")).ToContainTextAsync("身份已核验：王五");
+        await Assertions.Expect(Field(kiosk, "applicant.idNumber")).ToHaveValueAsync(person);
+        await TypeAsync(kiosk, "applicant.phone", "13800138000");
+        await TypeAsync(kiosk, "applicant.hukouRegion", "371581");
+        await Field(kiosk, "disability.hasCertificate").SelectOptionAsync("false");
+        await Field(kiosk, "disability.category").SelectOptionAsync("physical");
+        await Assertions.Expect(kiosk.Locator("#notice tr[data-item='A1']")).ToBeVisibleAsync();
+        await Assertions.Expect(kiosk.Locator("#notice tr[data-material='id-card']")).ToContainTextAsync("免交");
+        await ShotAsync(kiosk, "kiosk-form");
+
+        var failures = 0;
+        await kiosk.RouteAsync("**/api/applications", async route =>
+        {
+            if (route.Request.Method == "POST" && failures++ == 0) await route.AbortAsync("connectionreset");
+            else await route.ContinueAsync();
+        });
+        await kiosk.Locator("button[data-submit]").ClickAsync();
+        await Assertions.Expect(kiosk.Locator(".submit-status [role=alert]")).ToBeVisibleAsync();
+        await kiosk.Locator("button[data-submit]").ClickAsync();
+        var receiptNumber = kiosk.Locator(".receipt .receipt-number");
+        await Assertions.Expect(receiptNumber).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^YJS-\d{8}-\d{6}$"));
+        var receipt = await receiptNumber.InnerTextAsync();
+        Assert.Equal(2, keys.Count);
+        Assert.True(Guid.TryParse(keys[0], out _), $"Idempotency-Key '{keys[0]}'");
+        Assert.Equal(keys[0], keys[1]);
+        await ShotAsync(kiosk, "kiosk-receipt");
+
+        var hall = await SignInAsync("reviewer", "service-hall");
+        await DecideAsync(hall, receipt, "", "acceptance", "accept");
+
+        var dpf = await SignInAsync("reviewer", "dpf");
+        await DecideAsync(dpf, receipt, "A1", "review", "requestSupplement", async d =>
+        {
+            await d.Locator("[data-supp-material='photo']").CheckAsync();
+            await d.Locator("textarea").Last.FillAsync("照片不清晰，请补交二寸免冠照片");
+        }, shot: "inbox-supplement-request");
+
+        var portal = await SignInAsync("applicant", subject: person);
+        await portal.Locator("[data-lookup]").FillAsync(receipt);
+        await portal.Locator("form.lookup button[type=submit]").ClickAsync();
+        var supplement = portal.Locator(".supplement-item[data-item='A1']");
+        await Assertions.Expect(supplement).ToContainTextAsync("二寸免冠照片");
+        await supplement.Locator("input[data-upload='photo']").SetInputFilesAsync(new FilePayload { Name = "photo.pdf", MimeType = "application/pdf", Buffer = System.Text.Encoding.ASCII.GetBytes(Pdf) });
+        await supplement.Locator("[data-upload-button='photo']").ClickAsync();
+        await Assertions.Expect(supplement.Locator(".upload-result")).ToContainTextAsync("已上传");
+        await ShotAsync(portal, "portal-supplement");
+        await supplement.Locator("[data-answer-supplement='A1']").ClickAsync();
+        await Assertions.Expect(portal.Locator("tr[data-item='A1']")).Not.ToHaveAttributeAsync("data-status", "awaitingSupplement");
+
+        await dpf.Locator("button", new() { HasText = "刷新" }).ClickAsync();
+        await DecideAsync(dpf, receipt, "A1", "review", "approve");
+        await portal.Locator("form.lookup button[type=submit]").ClickAsync();
+        await Assertions.Expect(portal.Locator(".application")).ToContainTextAsync("照片");
+        await Assertions.Expect(portal.Locator(".application table").Last).ToContainTextAsync("评定");
+    }
+
+    [Fact]
+    public async Task Kiosk_IdleTimeout_ClearsEverythingTyped()
+    {
+        var kiosk = await SignInAsync("kiosk");
+        await kiosk.GotoAsync("/ui/?idle=2#/kiosk");
+        await kiosk.Locator("button.tile[data-bundle='disability-assistance']").ClickAsync();
+        await kiosk.EvaluateAsync("() => window.approvalKiosk.identityVerified({ idNumber: '" + NewPerson() + "', name: '赵六' })");
+        await TypeAsync(kiosk, "applicant.phone", "13800138000");
+
+        await Assertions.Expect(kiosk.Locator(".idle-dialog")).ToBeVisibleAsync();
+        await ShotAsync(kiosk, "kiosk-idle", fullPage: false);
+        await Assertions.Expect(kiosk.Locator("button.tile").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+
+        await Assertions.Expect(kiosk.Locator("[data-path]")).ToHaveCountAsync(0);
+        await Assertions.Expect(kiosk.Locator(".kiosk-identity")).Not.ToContainTextAsync("赵六");
+        await Assertions.Expect(kiosk.Locator(".idle-dialog")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task EnglishSwitch_Desk_TextsAndLanguageFollow()
+    {
+        var desk = await SignInAsync("clerk");
+        await Assertions.Expect(desk.Locator("h1")).ToHaveTextAsync("综合窗口");
+        await desk.Locator("button[data-lang]").ClickAsync();
+        await Assertions.Expect(desk.Locator("h1")).ToHaveTextAsync("Window desk");
+        await Assertions.Expect(desk.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await desk.Locator("#bundle-pick").SelectOptionAsync("entertainment-venue");
+        await Assertions.Expect(desk.Locator("label[for='fld-enterprise-proposedName']")).ToContainTextAsync("Proposed company name");
+        await TypeAsync(desk, "enterprise.legalRepresentative.idNumber", "37158119800501123");
+        await desk.Locator("[data-path='enterprise.legalRepresentative.idNumber']").BlurAsync();
+        await Assertions.Expect(desk.Locator("[data-field='enterprise.legalRepresentative.idNumber'] .field-error")).ToContainTextAsync("18 characters");
+        await ShotAsync(desk, "desk-english", fullPage: false);
+        await desk.Locator("button[data-lang]").ClickAsync();
+        await Assertions.Expect(desk.Locator("h1")).ToHaveTextAsync("综合窗口");
+    }
+
+    [Fact]
+    public async Task Accessibility_EveryScreen_LabelledControlsReadableButtonsAndSkipLink()
+    {
+        foreach (var (role, department) in new (string, string?)[] { ("clerk", null), ("reviewer", "dpf"), ("applicant", null), ("kiosk", null), ("admin", null) })
+        {
+            var page = await SignInAsync(role, department, role == "applicant" ? NewPerson() : null);
+            if (role is "clerk" or "applicant") await page.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+            if (role == "kiosk") await page.Locator("button.tile").First.ClickAsync();
+            await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync();
+
+            var unlabelled = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('input, select, textarea')]
+                .filter((e) => e.offsetParent !== null && e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+                .map((e) => e.id || e.name || e.outerHTML.slice(0, 60))");
+            Assert.True(unlabelled.Length == 0, $"{role}: controls without a label: {string.Join(", ", unlabelled)}");
+
+            var unreadable = await page.EvaluateAsync<string[]>(@"() => {
+                const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+                const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+                const background = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+                return [...document.querySelectorAll('button, a, label, h1, h2, th, td, .badge')].filter((e) => e.offsetParent !== null && e.textContent.trim() && !e.disabled)
+                  .filter((e) => { const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e)); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) < 4.5; })
+                  .map((e) => `${e.tagName} '${e.textContent.trim().slice(0, 20)}'`);
+            }");
+            Assert.True(unreadable.Length == 0, $"{role}: text with contrast below 4.5:1: {string.Join(", ", unreadable)}");
+
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("body[data-ready='true'] main h1")).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("Tab");
+            Assert.Equal("skip", await page.EvaluateAsync<string>("() => document.activeElement.className"));
+            await page.Keyboard.PressAsync("Enter");
+            Assert.Equal("main", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+            await page.Context.CloseAsync();
+        }
     }
 }
