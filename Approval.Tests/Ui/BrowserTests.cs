@@ -144,6 +144,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
 
         var admin = await SignInAsync("admin");
         await Assertions.Expect(admin.Locator("[data-total]")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator(".grid3 table").First).ToContainTextAsync("开办娱乐场所");
         await ShotAsync(admin, "admin-dashboard");
     }
 
@@ -168,6 +169,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         await Field(kiosk, "disability.category").SelectOptionAsync("physical");
         await Assertions.Expect(kiosk.Locator("#notice tr[data-item='A1']")).ToBeVisibleAsync();
         await Assertions.Expect(kiosk.Locator("#notice tr[data-material='id-card']")).ToContainTextAsync("免交");
+        await Assertions.Expect(kiosk.Locator("#notice")).ToContainTextAsync("是否需长期照护");
         await ShotAsync(kiosk, "kiosk-form");
 
         var failures = 0;
