@@ -23,6 +23,9 @@ public sealed class BrowserApi : SqliteApi
 
     public FakeTimeProvider Clock { get; } = new(WorkflowClock.Start);
     public string BaseUrl { get; private set; } = "";
+    /// <summary>Every 5xx answer a page received (the screens must never provoke one).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ServerErrors { get; } = new();
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("the browser is not started");
 
     /// <summary>The folder the screenshots are written to (docs/screenshots of the repository).</summary>
@@ -58,7 +61,7 @@ public sealed class BrowserApi : SqliteApi
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "zh-CN", BaseURL = BaseUrl });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        page.Response += (_, r) => { if (r.Status >= 500) Console.WriteLine($"BROWSER 5xx {r.Request.Method} {r.Url}"); };
+        page.Response += (_, r) => { if (r.Status >= 500) ServerErrors.Enqueue($"{r.Status} {r.Request.Method} {r.Url}"); };
         return page;
     }
 

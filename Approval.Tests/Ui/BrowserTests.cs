@@ -8,8 +8,18 @@ namespace Approval.Tests.Ui;
 /// Chinese UI, each person in a browser of their own, signed in through the demo sign-in the screens offer. Each test
 /// writes screenshots of the screens it passes to docs/screenshots (shown in the README).
 /// </summary>
-public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
+public sealed class BrowserTests : IClassFixture<BrowserApi>
 {
+    private readonly BrowserApi _api;
+
+    public BrowserTests(BrowserApi api)
+    {
+        _api = api;
+        _api.ServerErrors.Clear();
+    }
+
+    private void AssertNoServerErrors() => Assert.True(_api.ServerErrors.IsEmpty, $"server errors: {string.Join("; ", _api.ServerErrors)}");
+
     private static int _people;
 
     private static string NewPerson() => TestIds.Person(new DateOnly(1975, 1, 1).AddDays(Interlocked.Increment(ref _people) * 11 + Random.Shared.Next(3000)), Random.Shared.Next(50));
@@ -20,7 +30,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
     /// <summary>A browser of its own for one person, signed in with the demo sign-in, on the screen the role lands on.</summary>
     private async Task<IPage> SignInAsync(string role, string? department = null, string? subject = null, int width = 1280, int height = 900)
     {
-        var page = await api.NewPageAsync(width, height);
+        var page = await _api.NewPageAsync(width, height);
         await page.GotoAsync("/ui/#/signin");
         await page.Locator("#demo-role").SelectOptionAsync(role);
         if (department is not null) await page.Locator("#demo-dept").SelectOptionAsync(department);
@@ -146,6 +156,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         await Assertions.Expect(admin.Locator("[data-total]")).ToBeVisibleAsync();
         await Assertions.Expect(admin.Locator(".grid3 table").First).ToContainTextAsync("开办娱乐场所");
         await ShotAsync(admin, "admin-dashboard");
+        AssertNoServerErrors();
     }
 
     private const string Pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
@@ -216,6 +227,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         await portal.Locator("form.lookup button[type=submit]").ClickAsync();
         await Assertions.Expect(portal.Locator(".application")).ToContainTextAsync("照片");
         await Assertions.Expect(portal.Locator(".application table").Last).ToContainTextAsync("评定");
+        AssertNoServerErrors();
     }
 
     [Fact]
@@ -234,6 +246,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         await Assertions.Expect(kiosk.Locator("[data-path]")).ToHaveCountAsync(0);
         await Assertions.Expect(kiosk.Locator(".kiosk-identity")).Not.ToContainTextAsync("赵六");
         await Assertions.Expect(kiosk.Locator(".idle-dialog")).ToBeHiddenAsync();
+        AssertNoServerErrors();
     }
 
     [Fact]
@@ -252,6 +265,7 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
         await ShotAsync(desk, "desk-english", fullPage: false);
         await desk.Locator("button[data-lang]").ClickAsync();
         await Assertions.Expect(desk.Locator("h1")).ToHaveTextAsync("综合窗口");
+        AssertNoServerErrors();
     }
 
     [Fact]
@@ -287,5 +301,6 @@ public sealed class BrowserTests(BrowserApi api) : IClassFixture<BrowserApi>
             Assert.Equal("main", await page.EvaluateAsync<string>("() => document.activeElement.id"));
             await page.Context.CloseAsync();
         }
+        AssertNoServerErrors();
     }
 }

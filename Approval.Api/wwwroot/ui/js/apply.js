@@ -21,7 +21,7 @@ export function bundlePicker(bundles, selected, onPick, id = 'bundle-pick') {
  */
 export function mountApply(container, bundle, options) {
   const { channel, exclude = [], extraFacts = () => ({}), onSubmitted, actions = [], initialFacts } = options;
-  const noticeBox = h('div', { class: 'notice-box', 'aria-live': 'polite', id: 'notice' }, info(t('noticeWaiting')));
+  const noticeBox = h('div', { class: 'notice-box', 'aria-live': 'polite', id: 'notice' }, info(t('noticePending')));
   const status = h('div', { 'aria-live': 'assertive', class: 'submit-status' });
   let attempt = null;
   let sequence = 0;

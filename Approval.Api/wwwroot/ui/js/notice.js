@@ -32,7 +32,7 @@ export function renderNotice(bundle, assessment) {
   const materials = table(t('noticeMaterials'), [t('materials'), t('requiredFor'), t('materialStatus')], assessment.materials.map((m) => h('tr', { dataset: { material: m.code, status: m.status } },
     h('td', {}, materialName(bundle, m.code)),
     h('td', {}, m.requiredFor.join(', ')),
-    h('td', {}, badge(t(`matStatus.${m.status}`), m.status === 'waived' ? 'ok' : 'warn'), m.waivedBy ? h('div', { class: 'small' }, t('waivedBy'), '：', waiverText(m.waivedBy)) : null))), { class: 'notice-materials' });
+    h('td', {}, badge(t(`matStatus.${m.status}`), m.status === 'waived' ? 'ok' : 'warn'), m.waivedBy ? h('div', { class: 'small' }, t('waivedBy'), t('colon'), waiverText(m.waivedBy)) : null))), { class: 'notice-materials' });
   return h('div', { class: 'notice' }, items, materials,
     assessment.missingFacts?.length ? h('p', { class: 'small' }, t('noticeWaiting'), ' ', assessment.missingFacts.map((f) => factLabel(bundle, f)).join('、')) : null);
 }
@@ -51,5 +51,5 @@ export function renderReceipt(bundle, receipt) {
       h('td', {}, materialName(bundle, m.code)),
       h('td', {}, m.requiredFor.join(', ')),
       h('td', {}, t(`matStatus.${m.status}`), m.waivedBy ? `（${waiverText(m.waivedBy)}）` : '')))),
-    h('div', { class: 'signatures' }, h('span', {}, t('applicantSign'), '：________'), h('span', {}, t('clerkSign'), '：________')));
+    h('div', { class: 'signatures' }, h('span', {}, t('applicantSign'), t('colon'), '________'), h('span', {}, t('clerkSign'), t('colon'), '________')));
 }

@@ -76,8 +76,15 @@ export async function inbox(main, { today }) {
     } catch (e) { clear(detail, problemBox(e)); }
   }
 
-  clear(main, h('h1', {}, t('navInbox'), claims.department ? ` · ${claims.department}` : ''), filters, h('div', { class: 'inbox-grid' }, list, detail));
+  const title = h('h1', {}, t('navInbox'), claims.department ? ` · ${claims.department}` : '');
+  clear(main, title, filters, h('div', { class: 'inbox-grid' }, list, detail));
   await load();
+  if (claims.department) {
+    for (const b of await api('/api/bundles').catch(() => [])) {
+      const bundle = await bundleOf(b.code).catch(() => null);
+      if (bundle?.departments.some((x) => x.code === claims.department)) { title.textContent = `${t('navInbox')} · ${departmentName(bundle, claims.department)}`; break; }
+    }
+  }
 }
 
 function factsList(obj, schema, prefix = '') {
@@ -130,8 +137,8 @@ function taskView(d, bundle, materials, reload) {
   const preview = h('div', { class: 'preview' });
   const parts = [h('h2', {}, task.itemCode ? `${task.itemCode} ${itemName(bundle, task.itemCode)}` : t('kinds.acceptance'), ' · ', t(`kinds.${task.kind}`)),
     h('p', {}, h('span', { class: 'mono' }, task.receiptNumber), ' · ', departmentName(bundle, task.department), ' · ', t('dueDate'), ' ', fmtDate(task.dueDate), ' · ', t(`taskStatus.${task.status}`))];
-  if (task.waitingFor.length) parts.push(info(`${t('waitingFor')}：${task.waitingFor.map((c) => `${c} ${itemName(bundle, c)}`).join('、')}`));
-  if (d.item) parts.push(h('p', { class: 'small' }, t('status'), '：', t(`itemStatus.${d.item.status}`), d.item.paused ? ` · ${t('paused')}` : '', d.item.reviewFlag ? ` · ${d.item.reviewFlag}` : '', ` · ${t('usedDays')} ${d.item.usedDays}`));
+  if (task.waitingFor.length) parts.push(info(`${t('waitingFor')}${t('colon')}${task.waitingFor.map((c) => `${c} ${itemName(bundle, c)}`).join('、')}`));
+  if (d.item) parts.push(h('p', { class: 'small' }, t('status'), t('colon'), t(`itemStatus.${d.item.status}`), d.item.paused ? ` · ${t('paused')}` : '', d.item.reviewFlag ? ` · ${d.item.reviewFlag}` : '', ` · ${t('usedDays')} ${d.item.usedDays}`));
   if (d.comment) parts.push(info(d.comment));
   parts.push(h('section', { 'aria-labelledby': `facts-${task.id}` }, h('h3', { id: `facts-${task.id}` }, t('facts')), factsList(task.application, bundle.form)));
   parts.push(h('section', {}, h('h3', {}, t('materials')), materials.length
@@ -140,7 +147,7 @@ function taskView(d, bundle, materials, reload) {
     : h('p', {}, t('none')), preview));
 
   if (task.status === 'done') {
-    parts.push(info(`${t('decided')}：${t(`actions.${d.action}`)} ${d.reason ?? ''} ${d.recordedOutputs ? JSON.stringify(d.recordedOutputs) : ''} · ${d.decidedBy ?? ''} ${fmtTime(d.decidedAt)}`, 'ok'));
+    parts.push(info(`${t('decided')}${t('colon')}${t(`actions.${d.action}`)} ${d.reason ?? ''} ${d.recordedOutputs ? JSON.stringify(d.recordedOutputs) : ''} · ${d.decidedBy ?? ''} ${fmtTime(d.decidedAt)}`, 'ok'));
   } else if (task.actions.length) {
     const out = h('div', { 'aria-live': 'polite' });
     const actionName = uid('action');
