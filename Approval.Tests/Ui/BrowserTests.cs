@@ -25,8 +25,12 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
     /// <summary>A new person per call, the same ones on every run (each run has a database of its own), so the screenshots only change when the screens do.</summary>
     private static string NewPerson() { var n = Interlocked.Increment(ref _people); return TestIds.Person(new DateOnly(1975, 1, 1).AddDays(n * 397), n); }
 
-    private static Task ShotAsync(IPage page, string name, bool fullPage = true) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApi.Screenshots, $"{name}.png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
+    /// <summary>A screenshot once the screen has settled: no view loading, and any one-time notice answered for the latest edit.</summary>
+    private static async Task ShotAsync(IPage page, string name, bool fullPage = true)
+    {
+        await Assertions.Expect(page.Locator("main[aria-busy], #notice[data-state='pending']")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApi.Screenshots, $"{name}.png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
+    }
 
     /// <summary>A browser of its own for one person, signed in with the demo sign-in, on the screen the role lands on.</summary>
     private async Task<IPage> SignInAsync(string role, string? department = null, string? subject = null, int width = 1280, int height = 900)

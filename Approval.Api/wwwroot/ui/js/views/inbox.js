@@ -76,15 +76,15 @@ export async function inbox(main, { today }) {
     } catch (e) { clear(detail, problemBox(e)); }
   }
 
-  const title = h('h1', {}, t('navInbox'), claims.department ? ` · ${claims.department}` : '');
-  clear(main, title, filters, h('div', { class: 'inbox-grid' }, list, detail));
-  await load();
-  if (claims.department) {
+  let department = claims.department;
+  if (department) {
     for (const b of await api('/api/bundles').catch(() => [])) {
       const bundle = await bundleOf(b.code).catch(() => null);
-      if (bundle?.departments.some((x) => x.code === claims.department)) { title.textContent = `${t('navInbox')} · ${departmentName(bundle, claims.department)}`; break; }
+      if (bundle?.departments.some((x) => x.code === claims.department)) { department = departmentName(bundle, claims.department); break; }
     }
   }
+  clear(main, h('h1', {}, t('navInbox'), department ? ` · ${department}` : ''), filters, h('div', { class: 'inbox-grid' }, list, detail));
+  await load();
 }
 
 function factsList(obj, schema, prefix = '') {
