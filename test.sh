@@ -16,6 +16,12 @@ elif docker info >/dev/null 2>&1; then export APPROVAL_TEST_SQLSERVER_DOCKER=1; 
 else sqlserver="SQL Server: not tested (no APPROVAL_TEST_SQLSERVER and no Docker)"; fi
 echo "$sqlserver"
 
+# The browser tests (Approval.Tests/Ui/BrowserTests.cs) drive Debian's chromium, never a downloaded browser; CJK fonts for the screenshots.
+if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; } >&2 || echo "test.sh: could not install chromium: the browser tests will fail"
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 results=$(mktemp -d)
 dotnet test ApprovalService.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?

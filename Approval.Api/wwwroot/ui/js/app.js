@@ -30,7 +30,7 @@ function renderHeader(route) {
     h('nav', { 'aria-label': t('appName') }, h('ul', {}, Object.entries(routes).map(([key, r]) => h('li', {},
       h('a', { href: `#/${key}`, 'aria-current': route === key ? 'page' : undefined, class: claims && !r.roles.includes(claims.role) ? 'dim' : undefined }, t(r.nav)))))),
     h('div', { class: 'who' },
-      claims ? [h('span', { class: 'identity', dataset: { role: claims.role } }, t('signedInAs'), '：', t(`roles.${claims.role}`), claims.department ? ` · ${claims.department}` : '', claims.role === 'applicant' || claims.role === 'kiosk' ? ` · ${mask(claims.sub)}` : ''),
+      claims ? [h('span', { class: 'identity', dataset: { role: claims.role } }, t('signedInAs'), t('colon'), t(`roles.${claims.role}`), claims.department ? ` · ${claims.department}` : '', claims.role === 'applicant' || claims.role === 'kiosk' ? ` · ${mask(claims.sub)}` : ''),
         h('button', { type: 'button', class: 'secondary small', onclick: () => { session.clear(); location.hash = '#/signin'; } }, t('signOut'))]
         : h('a', { href: '#/signin' }, t('navSignIn')),
       h('button', { type: 'button', class: 'secondary small', lang: getLang() === 'zh' ? 'en' : 'zh-CN', 'aria-label': t('languageLabel'), dataset: { lang: '' }, onclick: () => { setLang(getLang() === 'zh' ? 'en' : 'zh'); render(); } }, t('language'))));

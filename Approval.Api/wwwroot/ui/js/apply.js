@@ -21,27 +21,28 @@ export function bundlePicker(bundles, selected, onPick, id = 'bundle-pick') {
  */
 export function mountApply(container, bundle, options) {
   const { channel, exclude = [], extraFacts = () => ({}), onSubmitted, actions = [], initialFacts } = options;
-  const noticeBox = h('div', { class: 'notice-box', 'aria-live': 'polite', id: 'notice' }, info(t('noticeWaiting')));
+  const noticeBox = h('div', { class: 'notice-box', 'aria-live': 'polite', id: 'notice' }, info(t('noticePending')));
   const status = h('div', { 'aria-live': 'assertive', class: 'submit-status' });
   let attempt = null;
   let sequence = 0;
 
   const facts = () => mergeFacts(form.facts(), extraFacts());
-  const assess = debounce(async () => {
-    const mine = ++sequence;
+  // data-state on the notice: pending while an edit waits for its assessment, then ready, incomplete or error
+  const assessNow = debounce(async (mine) => {
+    const settle = (state, ...content) => { if (mine !== sequence) return; clear(noticeBox, ...content); noticeBox.dataset.state = state; };
     try {
       const result = await api(`/api/bundles/${bundle.code}/assessments`, { method: 'POST', body: { facts: facts() } });
-      if (mine === sequence) clear(noticeBox, renderNotice(bundle, result));
+      settle('ready', renderNotice(bundle, result));
     } catch (e) {
-      if (mine !== sequence) return;
       if (e.status === 400) {
         const fields = Object.keys(e.errors);
-        clear(noticeBox, h('div', { class: 'alert alert-info', role: 'status' }, t('noticeWaiting'),
-          h('ul', { class: 'missing' }, fields.slice(0, 12).map((k) => h('li', {}, fieldLabel(k), ': ', [].concat(e.errors[k]).join('; ')))),
+        settle('incomplete', h('div', { class: 'alert alert-info', role: 'status' }, t('noticeWaiting'),
+          h('ul', { class: 'missing' }, fields.slice(0, 12).map((k) => h('li', {}, fieldLabel(k), t('colon'), [].concat(e.errors[k]).join('; ')))),
           fields.length > 12 ? h('p', {}, `… +${fields.length - 12}`) : null));
-      } else clear(noticeBox, problemBox(e));
+      } else settle('error', problemBox(e));
     }
   }, 400);
+  const assess = () => { noticeBox.dataset.state = 'pending'; assessNow(++sequence); };
 
   function fieldLabel(key) {
     const path = key.replace(/^facts\./, '');

@@ -55,7 +55,7 @@ export function renderApplication(app, bundle, { canAct = false, canRate = false
       waiting.map((i) => {
         const out = h('div', { 'aria-live': 'polite' });
         return h('div', { class: 'supplement-item', dataset: { item: i.code } },
-          h('p', {}, h('strong', {}, `${i.code} ${itemName(bundle, i.code)}`), '：', i.supplementMaterials.map((m) => materialName(bundle, m)).join('、')),
+          h('p', {}, h('strong', {}, `${i.code} ${itemName(bundle, i.code)}`), t('colon'), i.supplementMaterials.map((m) => materialName(bundle, m)).join('、')),
           i.supplementMaterials.map((m) => uploadControl(app, m, bundle)),
           h('button', {
             type: 'button', dataset: { answerSupplement: i.code },
@@ -84,7 +84,7 @@ export function renderApplication(app, bundle, { canAct = false, canRate = false
   if (app.combinedResult) parts.push(renderCombined(app.combinedResult, bundle));
 
   if (canRate && app.combinedResult && !app.rating) parts.push(ratingForm(app, reload));
-  if (app.rating) parts.push(info(`${t('rated')}：${app.rating.score} / 5 ${app.rating.comment ?? ''}`));
+  if (app.rating) parts.push(info(`${t('rated')}${t('colon')}${app.rating.score} / 5 ${app.rating.comment ?? ''}`));
 
   const openTasks = app.tasks.filter((x) => x.status === 'open' || x.status === 'waiting');
   if (openTasks.length) {

@@ -44,7 +44,7 @@ export const info = (text, kind = 'info') => h('div', { class: `alert alert-${ki
 export const badge = (text, kind) => h('span', { class: `badge badge-${kind}` }, text);
 
 export const fmtDate = (d) => (d ? String(d).slice(0, 10) : '—');
-export const fmtTime = (d) => (d ? new Date(d).toLocaleString(document.documentElement.lang, { hour12: false }) : '—');
+export const fmtTime = (d) => (d ? new Date(d).toLocaleString(document.documentElement.lang, { hour12: false, timeZone: 'Asia/Shanghai' }) : '—');
 
 /** A table with a caption, header cells with scope and rows of cells. */
 export function table(caption, headers, rows, attrs = {}) {

@@ -8,6 +8,13 @@ export const itemName = (bundle, code) => { const i = bundle.items.find((x) => x
 export const materialName = (bundle, code) => { const m = bundle.materials.find((x) => x.code === code); return m ? pick(m.name, m.nameEn) : code; };
 export const departmentName = (bundle, code) => { const d = bundle?.departments.find((x) => x.code === code); return d ? pick(d.name, d.nameEn) : code; };
 
+/** The form's label of a fact path (x-label of the JSON Schema property), else the path. */
+export function factLabel(bundle, path) {
+  let prop = bundle.form;
+  for (const key of path.replace(/\[\d+\]/g, '').split('.')) prop = (prop?.type === 'array' ? prop.items : prop)?.properties?.[key];
+  return prop?.['x-label'] ? pick(prop['x-label'].zh, prop['x-label'].en) : path;
+}
+
 export function waiverText(waivedBy) {
   if (!waivedBy) return '';
   const [kind, x] = waivedBy.split(':');
@@ -25,9 +32,9 @@ export function renderNotice(bundle, assessment) {
   const materials = table(t('noticeMaterials'), [t('materials'), t('requiredFor'), t('materialStatus')], assessment.materials.map((m) => h('tr', { dataset: { material: m.code, status: m.status } },
     h('td', {}, materialName(bundle, m.code)),
     h('td', {}, m.requiredFor.join(', ')),
-    h('td', {}, badge(t(`matStatus.${m.status}`), m.status === 'waived' ? 'ok' : 'warn'), m.waivedBy ? h('div', { class: 'small' }, t('waivedBy'), '：', waiverText(m.waivedBy)) : null))), { class: 'notice-materials' });
+    h('td', {}, badge(t(`matStatus.${m.status}`), m.status === 'waived' ? 'ok' : 'warn'), m.waivedBy ? h('div', { class: 'small' }, t('waivedBy'), t('colon'), waiverText(m.waivedBy)) : null))), { class: 'notice-materials' });
   return h('div', { class: 'notice' }, items, materials,
-    assessment.missingFacts?.length ? h('p', { class: 'small' }, t('noticeWaiting'), ' ', assessment.missingFacts.join(', ')) : null);
+    assessment.missingFacts?.length ? h('p', { class: 'small' }, t('noticeWaiting'), ' ', assessment.missingFacts.map((f) => factLabel(bundle, f)).join('、')) : null);
 }
 
 /** The receipt (受理回执) of a submission: printable on one A4 page with the material checklist. */
@@ -44,5 +51,5 @@ export function renderReceipt(bundle, receipt) {
       h('td', {}, materialName(bundle, m.code)),
       h('td', {}, m.requiredFor.join(', ')),
       h('td', {}, t(`matStatus.${m.status}`), m.waivedBy ? `（${waiverText(m.waivedBy)}）` : '')))),
-    h('div', { class: 'signatures' }, h('span', {}, t('applicantSign'), '：________'), h('span', {}, t('clerkSign'), '：________')));
+    h('div', { class: 'signatures' }, h('span', {}, t('applicantSign'), t('colon'), '________'), h('span', {}, t('clerkSign'), t('colon'), '________')));
 }

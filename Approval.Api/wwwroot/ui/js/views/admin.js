@@ -16,7 +16,8 @@ function counts(title, rows, labeler = (k) => k) {
 }
 
 async function dashboard(target) {
-  const d = await api('/api/admin/dashboard');
+  const [d, bundles] = await Promise.all([api('/api/admin/dashboard'), api('/api/bundles')]);
+  const bundleName = (code) => { const b = bundles.find((x) => x.code === code); return b ? pick(b.name, b.nameEn) : code; };
   const items = table(t('timePerItem'), [t('items'), t('statutory'), t('promised'), t('ended'), t('avgUsed'), t('maxUsed'), t('overStatutory'), t('openCount'), t('overdue')],
     d.items.map((i) => h('tr', { class: i.overStatutory || i.overdue ? 'due-overdue' : '', dataset: { item: i.itemCode } },
       h('td', {}, h('strong', {}, i.itemCode), ' ', pick(i.name, i.nameEn)), h('td', { class: 'num' }, i.statutoryDays), h('td', { class: 'num' }, i.promisedDays),
@@ -27,7 +28,7 @@ async function dashboard(target) {
     h('div', { class: 'cards' },
       h('div', { class: 'card' }, h('div', { class: 'big', dataset: { total: d.applications } }, d.applications), t('volumes')),
       h('div', { class: 'card' }, h('div', { class: 'big' }, s.average ?? '—'), `${t('satisfaction')} (${t('ratings')} ${s.ratings})`)),
-    h('div', { class: 'grid3' }, counts(t('byBundle'), d.byBundle), counts(t('byChannel'), d.byChannel, (k) => t(`channels.${k}`)), counts(t('byStatus'), d.byStatus, (k) => t(`appStatus.${k}`))),
+    h('div', { class: 'grid3' }, counts(t('byBundle'), d.byBundle, bundleName), counts(t('byChannel'), d.byChannel, (k) => t(`channels.${k}`)), counts(t('byStatus'), d.byStatus, (k) => t(`appStatus.${k}`))),
     items,
     counts(t('satisfaction'), s.scores, (k) => `${k} · ${t(`stars.${k}`)}`));
 }

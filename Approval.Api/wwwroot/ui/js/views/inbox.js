@@ -2,7 +2,7 @@
 // (ID numbers masked), the materials, and the decision (approve / reject with reason / one supplement round / outputs).
 import { api, session } from '../api.js';
 import { h, clear, problemBox, info, badge, table, fmtDate, fmtTime, uid } from '../dom.js';
-import { t, enumLabel, groupLabel } from '../i18n.js';
+import { t, enumLabel, groupLabel, pick } from '../i18n.js';
 import { loadBundle } from '../apply.js';
 import { materialName, itemName, departmentName } from '../notice.js';
 
@@ -71,22 +71,31 @@ export async function inbox(main, { today }) {
       const d = await api(`/api/tasks/${taskId}`);
       const bundle = await bundleOf(d.task.bundleCode);
       const materials = await api(`/api/applications/${d.task.applicationId}/materials`).catch(() => []);
-      clear(detail, taskView(d, bundle, materials, () => { open(taskId); load(); }));
+      clear(detail, taskView(d, bundle, materials, async () => { await open(taskId); await load(); }));
       detail.focus();
     } catch (e) { clear(detail, problemBox(e)); }
   }
 
-  clear(main, h('h1', {}, t('navInbox'), claims.department ? ` · ${claims.department}` : ''), filters, h('div', { class: 'inbox-grid' }, list, detail));
+  let department = claims.department;
+  if (department) {
+    for (const b of await api('/api/bundles').catch(() => [])) {
+      const bundle = await bundleOf(b.code).catch(() => null);
+      if (bundle?.departments.some((x) => x.code === claims.department)) { department = departmentName(bundle, claims.department); break; }
+    }
+  }
+  clear(main, h('h1', {}, t('navInbox'), department ? ` · ${department}` : ''), filters, h('div', { class: 'inbox-grid' }, list, detail));
   await load();
 }
 
-function factsList(obj, prefix = '') {
+function factsList(obj, schema, prefix = '') {
   return h('dl', { class: 'facts-list' }, Object.entries(obj ?? {}).map(([k, v]) => {
     const path = prefix ? `${prefix}.${k}` : k;
-    const value = Array.isArray(v) ? h('ol', {}, v.map((x) => h('li', {}, typeof x === 'object' ? factsList(x, path) : String(x))))
-      : v && typeof v === 'object' ? factsList(v, path)
+    const prop = schema?.properties?.[k];
+    const value = Array.isArray(v) ? h('ol', {}, v.map((x) => h('li', {}, typeof x === 'object' ? factsList(x, prop?.items, path) : String(x))))
+      : v && typeof v === 'object' ? factsList(v, prop, path)
         : typeof v === 'boolean' ? t(v ? 'yes' : 'no') : enumLabel(path, String(v));
-    return [h('dt', {}, prefix ? k : groupLabel(k)), h('dd', { dataset: { fact: path } }, value)];
+    const label = prop?.['x-label'] ? pick(prop['x-label'].zh, prop['x-label'].en) : groupLabel(k);
+    return [h('dt', {}, label), h('dd', { dataset: { fact: path } }, value)];
   }));
 }
 
@@ -128,17 +137,17 @@ function taskView(d, bundle, materials, reload) {
   const preview = h('div', { class: 'preview' });
   const parts = [h('h2', {}, task.itemCode ? `${task.itemCode} ${itemName(bundle, task.itemCode)}` : t('kinds.acceptance'), ' · ', t(`kinds.${task.kind}`)),
     h('p', {}, h('span', { class: 'mono' }, task.receiptNumber), ' · ', departmentName(bundle, task.department), ' · ', t('dueDate'), ' ', fmtDate(task.dueDate), ' · ', t(`taskStatus.${task.status}`))];
-  if (task.waitingFor.length) parts.push(info(`${t('waitingFor')}：${task.waitingFor.map((c) => `${c} ${itemName(bundle, c)}`).join('、')}`));
-  if (d.item) parts.push(h('p', { class: 'small' }, t('status'), '：', t(`itemStatus.${d.item.status}`), d.item.paused ? ` · ${t('paused')}` : '', d.item.reviewFlag ? ` · ${d.item.reviewFlag}` : '', ` · ${t('usedDays')} ${d.item.usedDays}`));
+  if (task.waitingFor.length) parts.push(info(`${t('waitingFor')}${t('colon')}${task.waitingFor.map((c) => `${c} ${itemName(bundle, c)}`).join('、')}`));
+  if (d.item) parts.push(h('p', { class: 'small' }, t('status'), t('colon'), t(`itemStatus.${d.item.status}`), d.item.paused ? ` · ${t('paused')}` : '', d.item.reviewFlag ? ` · ${d.item.reviewFlag}` : '', ` · ${t('usedDays')} ${d.item.usedDays}`));
   if (d.comment) parts.push(info(d.comment));
-  parts.push(h('section', { 'aria-labelledby': `facts-${task.id}` }, h('h3', { id: `facts-${task.id}` }, t('facts')), factsList(task.application)));
+  parts.push(h('section', { 'aria-labelledby': `facts-${task.id}` }, h('h3', { id: `facts-${task.id}` }, t('facts')), factsList(task.application, bundle.form)));
   parts.push(h('section', {}, h('h3', {}, t('materials')), materials.length
     ? h('ul', { class: 'plain' }, materials.map((m) => h('li', {}, materialName(bundle, m.materialCode), ' — ', m.fileName, ' ',
       h('button', { type: 'button', class: 'small secondary', onclick: () => viewMaterial(task.applicationId, m, preview) }, t('viewMaterial')))))
     : h('p', {}, t('none')), preview));
 
   if (task.status === 'done') {
-    parts.push(info(`${t('decided')}：${t(`actions.${d.action}`)} ${d.reason ?? ''} ${d.recordedOutputs ? JSON.stringify(d.recordedOutputs) : ''} · ${d.decidedBy ?? ''} ${fmtTime(d.decidedAt)}`, 'ok'));
+    parts.push(info(`${t('decided')}${t('colon')}${t(`actions.${d.action}`)} ${d.reason ?? ''} ${d.recordedOutputs ? JSON.stringify(d.recordedOutputs) : ''} · ${d.decidedBy ?? ''} ${fmtTime(d.decidedAt)}`, 'ok'));
   } else if (task.actions.length) {
     const out = h('div', { 'aria-live': 'polite' });
     const actionName = uid('action');

@@ -8,7 +8,7 @@ import { loadBundle, mountApply, receiptView } from '../apply.js';
 import { lookupForm } from './desk.js';
 
 const IDLE_SECONDS = Number(new URLSearchParams(location.search).get('idle') ?? 120);
-const WARN_SECONDS = 20;
+const WARN_SECONDS = Math.min(20, Math.max(1, Math.floor(IDLE_SECONDS / 2)));
 
 const identityPaths = {
   'disability-assistance': { idNumber: 'applicant.idNumber', name: 'applicant.name' },
