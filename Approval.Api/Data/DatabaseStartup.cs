@@ -1,4 +1,5 @@
 using Approval.Api.Bundles;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.Data;
 
@@ -12,6 +13,8 @@ public static class DatabaseStartup
         var db = services.GetRequiredService<ApprovalDb>();
         var options = services.GetRequiredService<DatabaseOptions>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Approval.Database");
+        if (options.Provider == DatabaseProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // readers no longer block the writer (one file, many requests)
         if (options.MigrateOnStartup)
         {
             var applied = await SchemaMigrator.MigrateAsync(db, options.Provider);
