@@ -56,6 +56,7 @@ app.MapApplications();
 app.MapTasks();
 app.MapApplicationLookup();
 app.MapAdmin();
+app.MapAudit();
 
 await app.RunAsync();
 return 0;

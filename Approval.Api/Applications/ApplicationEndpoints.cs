@@ -146,7 +146,7 @@ public static class ApplicationEndpoints
             key = "";
             if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = Texts.HeaderRequired(IdempotencyHeader, channel).Field();
         }
-        var caller = ApplicationAccess.Submitter(user);
+        var caller = ApplicationAccess.Submitter(user, personal);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(root))));
         if (key.Length is > 0 and <= 128 && await ReplayAsync(db, key, caller, requestHash, ct) is { } replay) return replay;
 
@@ -238,9 +238,10 @@ public static class ApplicationEndpoints
     {
         var existing = await db.Applications.AsNoTracking()
             .Where(a => a.IdempotencyKey == key && a.SubmittedBy == caller)
-            .Select(a => new { a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
+            .Select(a => new { a.Id, a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
         if (existing is null) return null;
-        if (existing.RequestHash == requestHash) return TypedResults.Text(existing.ReceiptJson, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
+        if (existing.RequestHash == requestHash)
+            return TypedResults.Text(db.Reveal<Application>(existing.ReceiptJson, nameof(Application.ReceiptJson), existing.Id.ToString("N")), "application/json", Encoding.UTF8, StatusCodes.Status200OK);
         return TypedResults.Problem(statusCode: 422, title: Texts.KeyReused.Pick(),
             detail: Texts.KeyReusedDetail(key, existing.ReceiptNumber).Pick(),
             type: "https://approval.example/problems/idempotency-key-reused");

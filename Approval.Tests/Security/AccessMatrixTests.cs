@@ -89,6 +89,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["POST /api/admin/shared-data/{source}"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/dashboard"] =                                ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/audit/verification"] =                       ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
     };
 
