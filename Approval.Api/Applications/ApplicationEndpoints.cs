@@ -365,7 +365,7 @@ public static class ApplicationEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await engine.DefinitionAsync(db, catalog, application!.BundleCode, application.BundleVersion, ct);
-        db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason}");
+        db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason!.Length} characters");
         var result = await engine.Runtime.WithdrawAsync(db, id, itemCode, reason!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
         return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));

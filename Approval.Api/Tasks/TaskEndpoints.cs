@@ -297,7 +297,7 @@ public static class TaskEndpoints
             complaint.Resolution = reason;
             complaint.ResolvedBy = actor;
             complaint.ResolvedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            db.Audit(user, clock, "complaint.resolve", $"tasks/{taskId}", detail: reason);
+            db.Audit(user, clock, "complaint.resolve", $"tasks/{taskId}", detail: $"{reason!.Length} characters");
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
         }
