@@ -192,6 +192,7 @@ public interface IProtectedApi
     ApiFactory Api { get; }
     FakeTimeProvider Clock { get; }
     CapturedLogs Logs { get; }
+    string DataKey { get; }
 }
 
 internal static class ProtectedSettings
@@ -216,6 +217,7 @@ public sealed class ProtectedSqliteApi : SqliteApi, IProtectedApi
     public ApiFactory Api => this;
     public FakeTimeProvider Clock { get; } = new(WorkflowClock.Start);
     public CapturedLogs Logs { get; } = new();
+    public string DataKey => _key;
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => ProtectedSettings.With(_key);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -231,6 +233,7 @@ public sealed class ProtectedPostgresApi : PostgresApi, IProtectedApi
     public ApiFactory Api => this;
     public FakeTimeProvider Clock { get; } = new(WorkflowClock.Start);
     public CapturedLogs Logs { get; } = new();
+    public string DataKey => _key;
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => ProtectedSettings.With(_key);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
