@@ -61,7 +61,6 @@ app.MapApplicationLookup();
 app.MapAdmin();
 app.MapReform();
 app.MapSimulations();
-app.MapAudit();
 
 await app.RunAsync();
 return 0;
