@@ -60,6 +60,14 @@ public static class Texts
     public static readonly LocalizedText NoReformBaseline = new("这个事项包没有改革基线", "No reform baseline for this bundle");
     public static LocalizedText NoReformBaselineDetail(string code) => new($"事项包 {code} 没有 reform.yaml（分别办理的基线和参照申请人），无法计算改革成效。", $"Bundle {code} has no reform.yaml (the baseline of separate applications and the reference applicant).");
     public static LocalizedText NotAfter(string other) => new($"不能晚于 {other}", $"must not be after {other}");
+    public static LocalizedText WholeNumberBetween(int min, int max) => new($"须为 {min} 至 {max} 的整数", $"must be a whole number from {min} to {max}");
+    public static LocalizedText DraftDoesNotCompile(string problem) => new($"草案规则无法编译：{problem}", $"the draft rules do not compile: {problem}");
+    public static readonly LocalizedText ChangesRequired = new("必填：由 { parameter, from, value } 组成的列表", "is required: a list of { parameter, from, value }");
+    public static LocalizedText AtMostChanges(int max) => new($"最多 {max} 项变更", $"must have at most {max} changes");
+    public static readonly LocalizedText ChangeMustBeObject = new("须为对象 { parameter, from, value }", "must be an object { parameter, from, value }");
+    public static LocalizedText NotAParameter(string all) => new($"不是本事项包的参数，可选：{all}", $"is not a parameter of this bundle; one of: {all}");
+    public static readonly LocalizedText MustBeTrueOrFalse = new("须为 true 或 false", "must be true or false");
+    public static readonly LocalizedText MustBeAmount = new("须为 0 至 1000000000 的数字", "must be a number from 0 to 1000000000");
     public static LocalizedText PeriodTooLong(int days) => new($"统计区间最长 {days} 天", $"the period may span at most {days} days");
 
     // ---- titles of refusals by the workflow runtime (409, 404)

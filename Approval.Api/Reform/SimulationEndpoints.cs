@@ -59,13 +59,13 @@ public static class SimulationEndpoints
         if (body.Errors is { } parseErrors) return Problems.Validation(parseErrors);
         using var document = body.Document!;
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object"] });
+        if (root.ValueKind != JsonValueKind.Object) return Problems.Validation(new Dictionary<string, string[]> { ["body"] = Texts.MustBeObject.Field() });
         var errors = RequestBody.AllowOnly(root, "changes", "asOf", "limit");
         var changes = Changes(root, RuleDraft.Parameters(bundle), errors);
         var asOf = RequestBody.Date(root, "asOf", errors);
         var limit = MaxApplications;
         if (root.TryGetProperty("limit", out var l) && !(l.TryGetInt32(out limit) && limit is >= 1 and <= MaxApplications))
-            errors["limit"] = [$"must be a whole number from 1 to {MaxApplications}"];
+            errors["limit"] = Texts.WholeNumberBetween(1, MaxApplications).Field();
         if (errors.Count > 0) return Problems.Validation(errors);
 
         BundleRules draft;
@@ -75,7 +75,7 @@ public static class SimulationEndpoints
         }
         catch (DefinitionException e)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["changes"] = [$"the draft rules do not compile: {e.Problem}"] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["changes"] = Texts.DraftDoesNotCompile(e.Problem).Field() });
         }
         var inForce = catalog.RulesFor(bundle);
         var on = asOf ?? changes.Min(c => c.From);
@@ -125,17 +125,17 @@ public static class SimulationEndpoints
         var result = new List<ParameterChange>();
         if (!root.TryGetProperty("changes", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
-            errors["changes"] = ["is required: a list of { parameter, from, value }"];
+            errors["changes"] = Texts.ChangesRequired.Field();
             return result;
         }
-        if (list.GetArrayLength() > 50) errors["changes"] = ["must have at most 50 changes"];
+        if (list.GetArrayLength() > 50) errors["changes"] = Texts.AtMostChanges(50).Field();
         var index = 0;
         foreach (var change in list.EnumerateArray().Take(50))
         {
             var path = $"changes[{index++}]";
             if (change.ValueKind != JsonValueKind.Object)
             {
-                errors[path] = ["must be an object { parameter, from, value }"];
+                errors[path] = Texts.ChangeMustBeObject.Field();
                 continue;
             }
             var local = RequestBody.AllowOnly(change, "parameter", "from", "value");
@@ -146,13 +146,13 @@ public static class SimulationEndpoints
             decimal? number = null;
             var isFlag = false;
             if (name is not null && !parameters.TryGetValue(name, out isFlag))
-                local["parameter"] = [$"is not a parameter of this bundle; one of: {string.Join(", ", parameters.Keys)}"];
+                local["parameter"] = Texts.NotAParameter(string.Join(", ", parameters.Keys)).Field();
             else if (name is not null)
             {
                 if (!change.TryGetProperty("value", out var value)) local["value"] = Texts.Required.Field();
                 else if (isFlag && value.ValueKind is JsonValueKind.True or JsonValueKind.False) flag = value.GetBoolean();
                 else if (!isFlag && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d is >= 0 and <= 1_000_000_000) number = d;
-                else local["value"] = [isFlag ? "must be true or false" : "must be a number from 0 to 1000000000"];
+                else local["value"] = (isFlag ? Texts.MustBeTrueOrFalse : Texts.MustBeAmount).Field();
             }
             foreach (var (key, messages) in local) errors[$"{path}.{key}"] = messages;
             if (local.Count == 0) result.Add(new ParameterChange(name!, from!.Value, number, flag));

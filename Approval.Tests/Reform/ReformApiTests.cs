@@ -63,17 +63,17 @@ public abstract class ReformApiTests(IWorkflowApi workflow)
     public async Task GetReform_AfterACompletedApplication_ObservedCountsItsItemsSupplementAndRating()
     {
         var (id, legalRep) = await SubmitVenueAsync();
-        await DecideAsync(id, "B1", "review", "market-regulation", new { action = "requestSupplement", materials = new[] { "articles-of-association" }, reason = "章程未签字" });
-        var upload = await As(Roles.Clerk).PostAsync($"/api/applications/{id}/materials/articles-of-association", Pdf());
+        await Reviewers.DecideAsync(_api, id, "B1", "review", "market-regulation", new { action = "requestSupplement", materials = new[] { "articles-of-association" }, reason = "章程未签字" });
+        var upload = await As(Roles.Clerk).PostAsync($"/api/applications/{id}/materials/articles-of-association", Reviewers.Pdf("articles.pdf"));
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
         var answered = await As(Roles.Clerk).PostAsJsonAsync($"/api/applications/{id}/supplements", new { itemCode = "B1", materials = new[] { "articles-of-association" } });
         Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync());
-        await DecideAsync(id, "B1", "review", "market-regulation", new { action = "approve" });
-        await DecideAsync(id, "B2", "review", "culture-tourism", new { action = "approve" });
-        await DecideAsync(id, "B2", "verification", "culture-tourism", new { action = "submit", outputs = new { passed = true } });
-        await DecideAsync(id, "B2", "decision", "culture-tourism", new { action = "approve" });
-        await DecideAsync(id, "B3", "review", "fire-rescue", new { action = "approve" });
-        await DecideAsync(id, "B3", "decision", "fire-rescue", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B1", "review", "market-regulation", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B2", "review", "culture-tourism", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B2", "verification", "culture-tourism", new { action = "submit", outputs = new { passed = true } });
+        await Reviewers.DecideAsync(_api, id, "B2", "decision", "culture-tourism", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B3", "review", "fire-rescue", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B3", "decision", "fire-rescue", new { action = "approve" });
         var rated = await As(Roles.Applicant, subject: legalRep).PostAsJsonAsync($"/api/applications/{id}/rating", new { score = 5 });
         Assert.Equal(HttpStatusCode.OK, rated.StatusCode);
 
@@ -152,22 +152,7 @@ public abstract class ReformApiTests(IWorkflowApi workflow)
         return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, legalRep);
     }
 
-    private async Task DecideAsync(string id, string item, string kind, string department, object decision)
-    {
-        var reviewer = As(Roles.Reviewer, department);
-        var page = await (await reviewer.GetAsync($"/api/tasks?department={department}&status=open&pageSize=100")).Content.ReadFromJsonAsync<JsonElement>();
-        var task = page.GetProperty("items").EnumerateArray()
-            .Single(t => t.GetProperty("applicationId").GetString() == id && t.GetProperty("itemCode").GetString() == item && t.GetProperty("kind").GetString() == kind);
-        var response = await reviewer.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/decisions", decision);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
 
-    private static MultipartFormDataContent Pdf()
-    {
-        var file = new ByteArrayContent("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"u8.ToArray());
-        file.Headers.ContentType = new("application/pdf");
-        return new MultipartFormDataContent { { file, "file", "articles.pdf" } };
-    }
 }
 
 public sealed class ReformApiSqliteTests(SqliteWorkflowApi api) : ReformApiTests(api), IClassFixture<SqliteWorkflowApi>;

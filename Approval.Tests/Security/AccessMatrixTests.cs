@@ -186,7 +186,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var clerk = api.ClientAs(Roles.Clerk);
 
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 4; i++) statuses.Add((await clerk.PostAsync($"/api/applications/{id}/materials/photo", Pdf())).StatusCode);
+        for (var i = 0; i < 4; i++) statuses.Add((await clerk.PostAsync($"/api/applications/{id}/materials/photo", Reviewers.Pdf())).StatusCode);
         var listed = await clerk.GetFromJsonAsync<JsonElement>($"/api/applications/{id}/materials");
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Conflict], statuses);
@@ -199,7 +199,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var id = await SubmitAtWindowAsync(SampleFacts.DisabilityApplicant(NewPerson()));
         var clients = Enumerable.Range(0, 8).Select(_ => api.ClientAs(Roles.Clerk)).ToList();
 
-        var responses = await Task.WhenAll(clients.Select(c => c.PostAsync($"/api/applications/{id}/materials/photo", Pdf())));
+        var responses = await Task.WhenAll(clients.Select(c => c.PostAsync($"/api/applications/{id}/materials/photo", Reviewers.Pdf())));
         var listed = await clients[0].GetFromJsonAsync<JsonElement>($"/api/applications/{id}/materials");
 
         Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
@@ -215,7 +215,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var withdrawn = await clerk.PostAsync($"/api/applications/{id}/withdrawal", Json(new JsonObject { ["reason"] = "申请人撤回" }));
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
 
-        var upload = await clerk.PostAsync($"/api/applications/{id}/materials/photo", Pdf());
+        var upload = await clerk.PostAsync($"/api/applications/{id}/materials/photo", Reviewers.Pdf());
         var listed = await clerk.GetFromJsonAsync<JsonElement>($"/api/applications/{id}/materials");
 
         Assert.Equal(HttpStatusCode.Conflict, upload.StatusCode);
@@ -247,7 +247,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var id = createdBody.GetProperty("id").GetGuid();
         var receipt = createdBody.GetProperty("receiptNumber").GetString()!;
         var material = a ? "photo" : "floor-plan";
-        var uploaded = await kiosk.PostAsync($"/api/applications/{id}/materials/{material}", Pdf());
+        var uploaded = await kiosk.PostAsync($"/api/applications/{id}/materials/{material}", Reviewers.Pdf());
         Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync());
         var materialId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
@@ -335,7 +335,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
                 Caller.KioskOwnSession or Caller.KioskOtherSession => "kiosk",
                 _ => "window",
             }, target.Facts)),
-            "POST /api/applications/{id:guid}/materials/{materialCode}" => Pdf(),
+            "POST /api/applications/{id:guid}/materials/{materialCode}" => Reviewers.Pdf(),
             "POST /api/applications/{id:guid}/supplements" => Json(new JsonObject { ["itemCode"] = target.Item, ["materials"] = new JsonArray(target.Material) }),
             "POST /api/applications/{id:guid}/withdrawal" => Json(new JsonObject { ["itemCode"] = target.WithdrawnItem, ["reason"] = "不再需要" }),
             "POST /api/applications/{id:guid}/objections" => Json(new JsonObject { ["itemCode"] = target.Item, ["text"] = "情况不符" }),
@@ -368,12 +368,6 @@ public abstract class AccessMatrixTests(ApiFactory api)
 
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
-    private static MultipartFormDataContent Pdf()
-    {
-        var file = new ByteArrayContent("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"u8.ToArray());
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        return new MultipartFormDataContent { { file, "file", "scan.pdf" } };
-    }
 
     /// <summary>Every endpoint of the app, keyed "METHOD pattern" (ANY for endpoints without a method, e.g. health checks).</summary>
     private Dictionary<string, Endpoint> Endpoints()

@@ -38,15 +38,6 @@ public abstract class ScreensApiTests(IWorkflowApi workflow)
         return (json.GetProperty("id").GetString()!, json.GetProperty("receiptNumber").GetString()!, legalRep);
     }
 
-    private async Task DecideAsync(string id, string item, string kind, string department, object decision)
-    {
-        var reviewer = As(Roles.Reviewer, department);
-        var page = await Read(await reviewer.GetAsync($"/api/tasks?department={department}&status=open&pageSize=100"));
-        var task = page.GetProperty("items").EnumerateArray()
-            .Single(t => t.GetProperty("applicationId").GetString() == id && t.GetProperty("itemCode").GetString() == item && t.GetProperty("kind").GetString() == kind);
-        var response = await reviewer.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/decisions", decision);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 
     [Fact]
     public async Task ByReceipt_Clerk_ReturnsTheApplicationWithMaskedIds()
@@ -111,12 +102,12 @@ public abstract class ScreensApiTests(IWorkflowApi workflow)
     public async Task Dashboard_AfterACompletedRatedApplication_CountsVolumesDaysAndSatisfaction()
     {
         var (id, _, legalRep) = await SubmitAsync();
-        await DecideAsync(id, "B1", "review", "market-regulation", new { action = "approve" });
-        await DecideAsync(id, "B2", "review", "culture-tourism", new { action = "approve" });
-        await DecideAsync(id, "B2", "verification", "culture-tourism", new { action = "submit", outputs = new { passed = true } });
-        await DecideAsync(id, "B2", "decision", "culture-tourism", new { action = "approve" });
-        await DecideAsync(id, "B3", "review", "fire-rescue", new { action = "approve" });
-        await DecideAsync(id, "B3", "decision", "fire-rescue", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B1", "review", "market-regulation", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B2", "review", "culture-tourism", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B2", "verification", "culture-tourism", new { action = "submit", outputs = new { passed = true } });
+        await Reviewers.DecideAsync(_api, id, "B2", "decision", "culture-tourism", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B3", "review", "fire-rescue", new { action = "approve" });
+        await Reviewers.DecideAsync(_api, id, "B3", "decision", "fire-rescue", new { action = "approve" });
         var rated = await As(Roles.Applicant, subject: legalRep).PostAsJsonAsync($"/api/applications/{id}/rating", new { score = 4 });
         Assert.Equal(HttpStatusCode.OK, rated.StatusCode);
 
