@@ -61,6 +61,7 @@ app.MapApplicationLookup();
 app.MapAdmin();
 app.MapReform();
 app.MapSimulations();
+app.MapAudit();
 
 await app.RunAsync();
 return 0;

@@ -30,8 +30,9 @@ public static class ApplicationAccess
     public static string? Department(ClaimsPrincipal user) => user.FindFirst(Roles.DepartmentClaim)?.Value;
     public static string? Session(ClaimsPrincipal user) => user.FindFirst(AccessPolicies.SessionClaim)?.Value;
 
-    /// <summary>Who submitted, as stored in <see cref="Application.SubmittedBy"/>: the token subject; for a kiosk its subject and session.</summary>
-    public static string Submitter(ClaimsPrincipal user) => Role(user) == Roles.Kiosk ? $"{Subject(user)}#{Session(user)}" : Subject(user);
+    /// <summary>Who submitted, as stored (keyed hash) in <see cref="Application.SubmittedBy"/>: the token subject; for a kiosk its subject and session.</summary>
+    public static string Submitter(ClaimsPrincipal user, PersonalData personal) =>
+        personal.Hash(Role(user) == Roles.Kiosk ? $"{Subject(user)}#{Session(user)}" : Subject(user));
 
     /// <summary>How the caller appears in timelines: never an applicant's ID number.</summary>
     public static string Actor(ClaimsPrincipal user) => Role(user) == Roles.Applicant
@@ -47,14 +48,14 @@ public static class ApplicationAccess
     }
 
     /// <summary>True when the caller is the kiosk session that submitted the application.</summary>
-    public static bool IsSubmittingKioskSession(ClaimsPrincipal user, Application application) =>
-        Role(user) == Roles.Kiosk && application.SubmittedBy == Submitter(user);
+    public static bool IsSubmittingKioskSession(ClaimsPrincipal user, Application application, PersonalData personal) =>
+        Role(user) == Roles.Kiosk && application.SubmittedBy == Submitter(user, personal);
 
     public static async Task<bool> CanReadAsync(ClaimsPrincipal user, Application application, ApprovalDb db, PersonalData personal, CancellationToken ct) =>
         Role(user) switch
         {
             Roles.Applicant => IsOwner(user, application, personal),
-            Roles.Kiosk => IsSubmittingKioskSession(user, application),
+            Roles.Kiosk => IsSubmittingKioskSession(user, application, personal),
             Roles.Reviewer => await db.WorkflowTasks.AnyAsync(t => t.InstanceId == application.Id && t.Department == Department(user), ct)
                               || (Department(user) == "service-hall" && await db.ComplaintTasks.AnyAsync(c => c.ApplicationId == application.Id, ct)),
             Roles.Clerk or Roles.Admin => true,
@@ -65,7 +66,7 @@ public static class ApplicationAccess
     public static bool CanActFor(ClaimsPrincipal user, Application application, PersonalData personal) => Role(user) switch
     {
         Roles.Applicant => IsOwner(user, application, personal),
-        Roles.Kiosk => IsSubmittingKioskSession(user, application),
+        Roles.Kiosk => IsSubmittingKioskSession(user, application, personal),
         Roles.Clerk => true,
         _ => false,
     };

@@ -146,7 +146,7 @@ public static class ApplicationEndpoints
             key = "";
             if (channel is "kiosk" or "online" or "mobile") errors[IdempotencyHeader] = Texts.HeaderRequired(IdempotencyHeader, channel).Field();
         }
-        var caller = ApplicationAccess.Submitter(user);
+        var caller = ApplicationAccess.Submitter(user, personal);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(root))));
         if (key.Length is > 0 and <= 128 && await ReplayAsync(db, key, caller, requestHash, ct) is { } replay) return replay;
 
@@ -238,9 +238,10 @@ public static class ApplicationEndpoints
     {
         var existing = await db.Applications.AsNoTracking()
             .Where(a => a.IdempotencyKey == key && a.SubmittedBy == caller)
-            .Select(a => new { a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
+            .Select(a => new { a.Id, a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
         if (existing is null) return null;
-        if (existing.RequestHash == requestHash) return TypedResults.Text(existing.ReceiptJson, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
+        if (existing.RequestHash == requestHash)
+            return TypedResults.Text(db.Reveal<Application>(existing.ReceiptJson, nameof(Application.ReceiptJson), existing.Id.ToString("N")), "application/json", Encoding.UTF8, StatusCodes.Status200OK);
         return TypedResults.Problem(statusCode: 422, title: Texts.KeyReused.Pick(),
             detail: Texts.KeyReusedDetail(key, existing.ReceiptNumber).Pick(),
             type: "https://approval.example/problems/idempotency-key-reused");
@@ -364,7 +365,7 @@ public static class ApplicationEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await engine.DefinitionAsync(db, catalog, application!.BundleCode, application.BundleVersion, ct);
-        db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason}");
+        db.Audit(user, clock, "application.withdraw", $"applications/{id}", application.ApplicantHash, $"{itemCode ?? "all"}: {reason!.Length} characters");
         var result = await engine.Runtime.WithdrawAsync(db, id, itemCode, reason!, ApplicationAccess.Actor(user), ct);
         if (result.Refusal is { } refusal) return Refused(refusal);
         return TypedResults.Ok(await BuildDtoAsync(db, catalog, mapper, application, ApplicationAccess.IsOwner(user, application, personal), ApplicationAccess.ReasonsOnlyOf(user), ct));

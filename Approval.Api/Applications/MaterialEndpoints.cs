@@ -153,6 +153,7 @@ public static class MaterialEndpoints
                 Size = m.Size, Sha256 = m.Sha256, Storage = m.Storage, Location = m.Location, UploadedBy = m.UploadedBy, UploadedAt = m.UploadedAt,
             })
             .ToListAsync(ct);
+        foreach (var material in materials) ProtectedColumns.Reveal(db.Protector, material);
         return materials.OrderBy(m => m.UploadedAt).ToList();
     }
 

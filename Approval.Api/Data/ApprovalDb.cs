@@ -15,7 +15,12 @@ namespace Approval.Api.Data;
 /// </summary>
 public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtector? protector = null) : DbContext(options)
 {
+    /// <summary>Shadow column of <c>workflow_items</c>: the keyed hash of the (encrypted) number, for uniqueness checks.</summary>
+    public const string NumberHash = "NumberHash";
+
     internal FieldProtector Protector { get; } = protector ?? FieldProtector.None;
+
+    public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
 
     public DbSet<BundleVersion> BundleVersions => Set<BundleVersion>();
     public DbSet<SharedRecord> SharedRecords => Set<SharedRecord>();
@@ -60,8 +65,21 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             e.Property(a => a.Action).HasMaxLength(60);
             e.Property(a => a.Resource).HasMaxLength(200);
             e.Property(a => a.SubjectHash).HasMaxLength(64);
+            e.Property(a => a.PrevHash).HasMaxLength(64);
+            e.Property(a => a.RowHash).HasMaxLength(64);
+            // ids are the chain's positions, assigned under the append lock (SQL Server: an identity column written with IDENTITY_INSERT)
+            if (!Database.IsSqlServer()) e.Property(a => a.Id).ValueGeneratedNever();
             e.HasIndex(a => a.At);
             e.HasIndex(a => a.SubjectHash);
+        });
+
+        model.Entity<AuditAnchor>(e =>
+        {
+            e.ToTable("audit_anchors");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.ThroughHash).HasMaxLength(64);
+            e.Property(a => a.Mac).HasMaxLength(64);
         });
 
         model.Entity<ReceiptCounter>(e => e.HasKey(c => c.Day));
@@ -79,7 +97,6 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             e.Property(a => a.IdempotencyKey).HasMaxLength(128);
             e.Property(a => a.RequestHash).HasMaxLength(64);
             e.Property(a => a.Status).HasMaxLength(32);
-            e.Property(a => a.RatingComment).HasMaxLength(1000);
             e.Property(a => a.Version).IsConcurrencyToken();
             e.HasIndex(a => a.ReceiptNumber).IsUnique();
             e.HasIndex(a => new { a.IdempotencyKey, a.SubmittedBy }).IsUnique();
@@ -93,7 +110,6 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             e.ToTable("application_materials");
             e.HasKey(m => m.Id);
             e.Property(m => m.MaterialCode).HasMaxLength(64);
-            e.Property(m => m.FileName).HasMaxLength(255);
             e.Property(m => m.ContentType).HasMaxLength(100);
             e.Property(m => m.Sha256).HasMaxLength(64);
             e.Property(m => m.Storage).HasMaxLength(16);
@@ -118,7 +134,6 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             e.HasKey(c => c.Id);
             e.Property(c => c.Department).HasMaxLength(64);
             e.Property(c => c.Status).HasMaxLength(16);
-            e.Property(c => c.Comment).HasMaxLength(1000);
             e.Property(c => c.ResolvedBy).HasMaxLength(128);
             e.HasOne<Application>().WithMany().HasForeignKey(c => c.ApplicationId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(c => new { c.Department, c.Status });
@@ -145,19 +160,93 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
 
         // The runtime's tables and columns are snake_case already; ApplySnakeCase only normalises their key/index names.
         model.ApplyWorkflowModel();
-        ProtectPersonalData(model);
+        // encrypted values are longer than the clear ones: the limits are checked on input, the columns are unbounded
+        model.Entity<WorkflowItem>().Property(i => i.Number).Metadata.SetMaxLength(null);
+        model.Entity<WorkflowItem>(e =>
+        {
+            e.Property<string>(NumberHash).HasMaxLength(64);
+            e.HasIndex(NumberHash);
+        });
         ApplySnakeCase(model);
     }
 
-    private void ProtectPersonalData(ModelBuilder model)
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Saves with the personal-data columns encrypted (the entities keep their clear values) and new audit lines
+    /// appended to the chain under the append lock, in one transaction with the change they record.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (!Protector.Enabled) return;
-        var p = Protector;
-        var converter = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<string, string>(v => p.Protect(v), v => p.Unprotect(v));
-        model.Entity<Application>().Property(a => a.FactsJson).HasConversion(converter);
-        model.Entity<Application>().Property(a => a.AssessmentJson).HasConversion(converter);
-        model.Entity<Application>().Property(a => a.ReceiptJson).HasConversion(converter);
-        model.Entity<WorkflowInstance>().Property(i => i.FactsJson).HasConversion(converter);
+        ChangeTracker.DetectChanges();
+        var audit = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (audit.Count == 0) return await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var own = Database.CurrentTransaction is null;
+        var tx = own ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await AuditChain.AppendAsync(this, audit, cancellationToken);
+            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (Database.IsSqlServer()) await Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] OFF", cancellationToken);
+            if (tx is not null) await tx.CommitAsync(cancellationToken);
+            return saved;
+        }
+        finally
+        {
+            if (tx is not null) await tx.DisposeAsync();
+        }
+    }
+
+    private async Task<int> SaveSealedAsync(bool accept, CancellationToken ct)
+    {
+        var sealedValues = new List<(Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry Property, object Plain)>();
+        foreach (var entry in ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
+        {
+            if (entry.Entity is WorkflowItem item && (entry.State == EntityState.Added || entry.Property(nameof(WorkflowItem.Number)).IsModified))
+                entry.Property(NumberHash).CurrentValue = Protector.Hash(item.Number);
+            if (!Protector.Enabled) continue;
+            foreach (var column in ProtectedColumns.For(entry.Entity.GetType()))
+            {
+                var property = entry.Property(column.Property);
+                if (entry.State == EntityState.Modified && !property.IsModified) continue;
+                object? sealedValue = property.CurrentValue switch
+                {
+                    string s when !FieldProtector.IsProtected(s) => Protector.Protect(s, column.Place(entry.Entity)),
+                    byte[] b when !FieldProtector.IsProtected(b) => Protector.Protect(b, column.Place(entry.Entity)),
+                    _ => null,
+                };
+                if (sealedValue is null) continue;
+                sealedValues.Add((property, property.CurrentValue!));
+                property.CurrentValue = sealedValue;
+            }
+        }
+        var saved = false;
+        try
+        {
+            var count = await base.SaveChangesAsync(accept, ct);
+            saved = true;
+            return count;
+        }
+        finally
+        {
+            foreach (var (property, plain) in sealedValues)
+            {
+                property.CurrentValue = plain;
+                if (saved && accept)
+                {
+                    property.OriginalValue = plain;
+                    property.IsModified = false;
+                }
+            }
+        }
+    }
+
+    /// <summary>Decrypts a protected value read by a projection (entities are decrypted as they are read); <paramref name="row"/> as in <see cref="ProtectedColumns"/>.</summary>
+    public string Reveal<T>(string stored, string property, string row) where T : class
+    {
+        var column = ProtectedColumns.For(typeof(T)).Single(c => c.Property == property);
+        return Protector.Unprotect(stored, $"{column.Table}.{column.ColumnName}/{row}");
     }
 
     private static void ApplySnakeCase(ModelBuilder model)

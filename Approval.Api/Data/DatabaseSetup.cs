@@ -89,6 +89,7 @@ public static class DatabaseSetup
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
         return db.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>()
+            .AddInterceptors(RevealInterceptor.Instance)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 

@@ -12,6 +12,14 @@ public static class Commands
               prints a bearer token signed with Auth:SigningKey, valid for at most Auth:MaxTokenHours; a kiosk token carries a session (sid), new unless --session is given
           schema-script <sqlite|postgresql|sqlserver>
               prints the CREATE script of the current EF model (the starting point of a new db/ migration)
+          migrate
+              applies the pending db/ migrations (run as the owner role; the service then runs with Database:MigrateOnStartup=false)
+          reencrypt
+              re-encrypts every protected value with the current key (Security:DataKeyId of Security:DataKeys), with progress
+          verify-audit
+              verifies the audit hash chain (Security:AuditKey); exit code 1 and the first bad row when it is broken
+          prune-audit
+              deletes the audit rows older than Audit:RetentionDays (at least 180) as a whole chain prefix and leaves an anchor
         """;
 
     public static bool TryRun(string[] args, IConfiguration configuration, out int exitCode)
@@ -24,6 +32,9 @@ public static class Commands
             {
                 case "schema-script" when args.Length == 2 && Enum.TryParse<DatabaseProvider>(args[1], ignoreCase: true, out var provider):
                     Console.WriteLine(DatabaseSetup.CreateScript(provider));
+                    return true;
+                case "migrate" or "reencrypt" or "verify-audit" or "prune-audit" when args.Length == 1:
+                    exitCode = DataCommands.RunAsync(args[0], configuration, Console.Out).GetAwaiter().GetResult();
                     return true;
                 case "token":
                     var options = Options(args[1..]);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Approval.Api.Applications;
 using Approval.Api.Bundles;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
@@ -115,9 +116,9 @@ public static class ReformEndpoints
         }).ToList();
 
         var asked = new List<int>();
-        await foreach (var json in applications.Select(a => a.AssessmentJson).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in applications.Select(a => new { a.Id, a.AssessmentJson }).AsAsyncEnumerable().WithCancellation(ct))
         {
-            using var assessment = JsonDocument.Parse(json);
+            using var assessment = JsonDocument.Parse(db.Reveal<Application>(row.AssessmentJson, nameof(Application.AssessmentJson), row.Id.ToString("N")));
             asked.Add(assessment.RootElement.TryGetProperty("materials", out var materials)
                 ? materials.EnumerateArray().Count(m => m.TryGetProperty("status", out var s) && s.GetString() == "required")
                 : 0);

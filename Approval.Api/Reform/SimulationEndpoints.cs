@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Approval.Api.Applications;
 using Approval.Api.Bundles;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
@@ -90,7 +91,7 @@ public static class SimulationEndpoints
         var changedCount = 0;
         foreach (var application in applications)
         {
-            using var facts = JsonDocument.Parse(application.FactsJson);
+            using var facts = JsonDocument.Parse(db.Reveal<Application>(application.FactsJson, nameof(Application.FactsJson), application.Id.ToString("N")));
             var registry = await shared.CollectAsync(facts.RootElement, on, ct);
             var before = inForce.Assess(FactSet.From(facts.RootElement, registry), on);
             var after = draft.Assess(FactSet.From(facts.RootElement, registry), on);

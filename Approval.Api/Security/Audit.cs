@@ -5,7 +5,8 @@ namespace Approval.Api.Security;
 
 /// <summary>
 /// One line of the append-only audit: who saw or changed what. Rows are only ever inserted
-/// (database triggers refuse UPDATE and DELETE); the subject is a keyed hash, never a clear identifier.
+/// (database triggers refuse UPDATE and DELETE), each chained to the one before by an HMAC; the actor and the
+/// subject are keyed hashes, never clear identifiers.
 /// </summary>
 public sealed class AuditEntry
 {
@@ -19,6 +20,10 @@ public sealed class AuditEntry
     public required string Resource { get; set; }
     public string? SubjectHash { get; set; }
     public string? Detail { get; set; }
+    /// <summary>The previous row's <see cref="RowHash"/> (the anchor's after a pruning; empty for the first row).</summary>
+    public string? PrevHash { get; set; }
+    /// <summary>HMAC-SHA256 (<c>Security:AuditKey</c>) over this row and <see cref="PrevHash"/>: see <see cref="AuditChain"/>.</summary>
+    public string? RowHash { get; set; }
 }
 
 public static class AuditExtensions
@@ -28,8 +33,8 @@ public static class AuditExtensions
         string? subjectHash = null, string? detail = null) =>
         db.AuditEntries.Add(new AuditEntry
         {
-            At = clock.GetUtcNow().ToUniversalTime(),
-            Actor = user.FindFirst("sub")?.Value ?? "anonymous",
+            At = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            Actor = user.FindFirst("sub")?.Value is { } sub ? db.Protector.Hash(sub) ?? sub : "anonymous",
             Role = user.FindFirst("role")?.Value ?? "none",
             Action = action,
             Resource = resource,

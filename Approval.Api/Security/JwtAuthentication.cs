@@ -85,10 +85,15 @@ public static class SecuritySetup
         var personal = problems.Bind<PersonalDataOptions>(builder.Configuration, "Security");
         problems.AddRange(personal.Problems());
         builder.Services.AddSingleton(auth);
-        builder.Services.AddSingleton(new PersonalData(personal));
+        var personalData = new PersonalData(personal);
+        builder.Services.AddSingleton(personalData);
+        var audit = problems.Bind<AuditOptions>(builder.Configuration, "Audit");
+        if (audit.RetentionDays < AuditOptions.MinimumRetentionDays)
+            problems.Add($"Audit:RetentionDays must be at least {AuditOptions.MinimumRetentionDays} (it is {audit.RetentionDays}).");
+        builder.Services.AddSingleton(audit);
         try
         {
-            builder.Services.AddSingleton(FieldProtector.FromConfiguration(builder.Configuration["Security:DataKey"]));
+            builder.Services.AddSingleton(FieldProtector.FromConfiguration(builder.Configuration, personalData));
         }
         catch (InvalidOperationException e)
         {

@@ -28,6 +28,9 @@ public sealed class PersonalData(PersonalDataOptions options)
     public string Hash(string value) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(value.Trim().ToUpperInvariant())));
 
+    /// <summary>A key for another purpose derived from the look-up secret (used for the audit chain when <c>Security:AuditKey</c> is not set).</summary>
+    public byte[] DerivedKey(string purpose) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose));
+
     public static string MaskPhone(string? phone) => phone is { Length: 11 } ? phone[..3] + "****" + phone[^4..] : "***";
 
     public static string MaskName(string? name) => string.IsNullOrEmpty(name) ? "" : name[..1] + new string('*', Math.Max(1, name.Length - 1));

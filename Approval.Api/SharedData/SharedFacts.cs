@@ -42,7 +42,6 @@ public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedD
         var wanted = new[] { applicant, legalRep, existing, name, premises }.Concat(investorHashes).OfType<string>().Distinct().ToList();
         var records = wanted.Count == 0 ? [] : await db.SharedRecords.AsNoTracking()
             .Where(r => wanted.Contains(r.SubjectHash))
-            .Select(r => new { r.Source, r.SubjectHash, r.AttributesJson, r.ValidFrom, r.ValidTo })
             .ToListAsync(ct);
 
         var result = new Dictionary<string, object?>();

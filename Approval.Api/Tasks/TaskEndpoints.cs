@@ -157,7 +157,7 @@ public static class TaskEndpoints
         var items = rows.Where(r => applications.ContainsKey(r.ApplicationId)).Select(r =>
         {
             var a = applications[r.ApplicationId];
-            return r.ToDto(a.ReceiptNumber, a.BundleCode, DepartmentView.Project(a.FactsJson, r.Department));
+            return r.ToDto(a.ReceiptNumber, a.BundleCode, DepartmentView.Project(db.Reveal<Application>(a.FactsJson, nameof(Application.FactsJson), a.Id.ToString("N")), r.Department));
         }).ToList();
         return TypedResults.Ok(new TaskPage(items, p, size, total, capped));
     }
@@ -236,9 +236,12 @@ public static class TaskEndpoints
     /// <summary>What a task's page shows of its application (not the assessment, receipt or result).</summary>
     private sealed record TaskApplication(string ReceiptNumber, string BundleCode, string BundleVersion, string ApplicantHash, string FactsJson);
 
-    private static Task<TaskApplication> ApplicationOfAsync(ApprovalDb db, Guid id, CancellationToken ct) =>
-        db.Applications.AsNoTracking().Where(a => a.Id == id)
+    private static async Task<TaskApplication> ApplicationOfAsync(ApprovalDb db, Guid id, CancellationToken ct)
+    {
+        var a = await db.Applications.AsNoTracking().Where(a => a.Id == id)
             .Select(a => new TaskApplication(a.ReceiptNumber, a.BundleCode, a.BundleVersion, a.ApplicantHash, a.FactsJson)).FirstAsync(ct);
+        return a with { FactsJson = db.Reveal<Application>(a.FactsJson, nameof(Application.FactsJson), id.ToString("N")) };
+    }
 
     private static TaskDetailDto DetailOf(HumanTask task, WorkflowItem? item, TaskApplication application, WorkflowDefinition? definition)
     {
@@ -294,7 +297,7 @@ public static class TaskEndpoints
             complaint.Resolution = reason;
             complaint.ResolvedBy = actor;
             complaint.ResolvedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            db.Audit(user, clock, "complaint.resolve", $"tasks/{taskId}", detail: reason);
+            db.Audit(user, clock, "complaint.resolve", $"tasks/{taskId}", detail: $"{reason!.Length} characters");
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
         }

@@ -111,8 +111,11 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
         }
     }
 
-    private static Task<bool> NumberTakenAsync(ApprovalDb db, string number, CancellationToken ct) =>
-        db.WorkflowItems.AnyAsync(i => i.Number == number, ct);
+    private static Task<bool> NumberTakenAsync(ApprovalDb db, string number, CancellationToken ct)
+    {
+        var hash = db.Protector.Hash(number);
+        return db.WorkflowItems.AnyAsync(i => EF.Property<string>(i, ApprovalDb.NumberHash) == hash, ct);
+    }
 
     private static string RandomChars(string alphabet, int length) =>
         string.Create(length, alphabet, (span, a) => { for (var i = 0; i < span.Length; i++) span[i] = a[RandomNumberGenerator.GetInt32(a.Length)]; });
