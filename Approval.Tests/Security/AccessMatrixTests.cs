@@ -91,6 +91,11 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/bundles/{bundleCode}/reform"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/simulations"] =        ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/matching-runs"] =      ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}/matches"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}/invitations"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["GET /api/me/invitations"] =                                 ("401  ok   ok    403   403  403    403  403  403   401", "-"),
         ["GET /api/admin/audit/verification"] =                       ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
     };
@@ -322,7 +327,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var task = known ? target.TaskId : Guid.NewGuid();
         var path = key[(space + 1)..]
             .Replace("{id:guid}", id.ToString()).Replace("{taskId:guid}", task.ToString()).Replace("{materialCode}", target.Material)
-            .Replace("{bundleCode}", target.Bundle).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs")
+            .Replace("{bundleCode}", key.Contains("matching-runs") ? "disability-assistance" : target.Bundle).Replace("{runId:guid}", Guid.NewGuid().ToString()).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs")
             .Replace("{receiptNumber}", known ? target.ReceiptNumber : "YJS-20000101-999999")
             .Replace("{materialId:guid}", (known ? target.MaterialId : Guid.NewGuid()).ToString());
         if (key == "GET /api/tasks") path += $"?department={target.RightDepartment}";
@@ -349,6 +354,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
                     : new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2027-01-01", ["value"] = 300 }),
                 ["limit"] = 5,
             }),
+            "POST /api/admin/bundles/{bundleCode}/matching-runs" => Json(new JsonObject { ["asOf"] = "2026-11-23" }),
             "PUT /api/admin/calendars/{year:int}" => Json(new JsonObject
             {
                 ["year"] = 2030, ["source"] = "matrix", ["makeUpWorkingDays"] = new JsonArray(),
