@@ -100,9 +100,10 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
         var people = records.GroupBy(r => r.SubjectHash).ToList();
         var names = bundle.Items.ToDictionary(i => i.Code, i => i.Name);
         var found = new ConcurrentBag<MatchingMatch>();
+        var context = new Context(run, rules, names, taken, personal, ReadsName(bundle), new ConcurrentDictionary<string, AssessmentResult>());
         Parallel.ForEach(people, new ParallelOptions { CancellationToken = ct }, person =>
         {
-            if (Evaluate(person.Key, person.ToList(), run, rules, names, taken, personal) is { } match) found.Add(match);
+            if (Evaluate(person.Key, person.ToList(), context) is { } match) found.Add(match);
         });
 
         db.MatchingMatches.AddRange(found.OrderBy(m => m.SubjectHash, StringComparer.Ordinal));
@@ -111,15 +112,36 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
         return true;
     }
 
-    private static MatchingMatch? Evaluate(string subject, IReadOnlyList<SharedRecord> records, MatchingRun run, BundleRules rules,
-        IReadOnlyDictionary<string, LocalizedText> names, HashSet<(string, string)> taken, PersonalData personal)
+    /// <summary>What every evaluation of one batch shares; <see cref="Results"/> holds the assessment of each distinct input.</summary>
+    private sealed record Context(MatchingRun Run, BundleRules Rules, IReadOnlyDictionary<string, LocalizedText> Names, HashSet<(string, string)> Taken,
+        PersonalData Personal, bool FormWithName, ConcurrentDictionary<string, AssessmentResult> Results);
+
+    /// <summary>Whether the bundle's rules read the applicant's name (otherwise the one form is built without it).</summary>
+    private static bool ReadsName(Approval.Rules.Bundles.BundleDefinition bundle) =>
+        !bundle.Files.TryGetValue("rules.yaml", out var rules) || rules.Contains("applicant.name", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The person's eligible items not applied for. The rules are a function of their inputs (the one form, the shared facts,
+    /// the date): persons whose inputs are identical — no ID number known, same hukou and same shared facts, which is most
+    /// of a registry — share one assessment.
+    /// </summary>
+    private static MatchingMatch? Evaluate(string subject, IReadOnlyList<SharedRecord> records, Context c)
     {
-        var person = Person.From(subject, records, run.AsOf, personal);
+        var run = c.Run;
+        var person = Person.From(subject, records, run.AsOf, c.Personal);
         if (person is null) return null;
         var shared = new Dictionary<string, object?>();
         SharedFacts.AddPerson(shared, records, subject, person.Name, agent: null, run.AsOf);
-        using var facts = JsonDocument.Parse(person.FormJson());
-        var result = rules.Assess(FactSet.From(facts.RootElement, shared), run.AsOf);
+        var form = person.FormJson(c.FormWithName);
+        AssessmentResult Assess()
+        {
+            using var facts = JsonDocument.Parse(form);
+            return c.Rules.Assess(FactSet.From(facts.RootElement, shared), run.AsOf);
+        }
+        var result = person.IdNumber is null
+            ? c.Results.GetOrAdd(Key(form, shared), _ => Assess())
+            : Assess();
+        var (names, taken) = (c.Names, c.Taken);
         var items = result.Items
             .Where(i => i.Outcome == RuleOutcome.Eligible && !taken.Contains((subject, i.Code)))
             .Select(i => new MatchedItem(i.Code, names[i.Code],
@@ -135,6 +157,9 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
             ItemsJson = JsonSerializer.Serialize(items, MatchingJson.Options),
         };
     }
+
+    private static string Key(byte[] form, Dictionary<string, object?> shared) =>
+        System.Text.Encoding.UTF8.GetString(form) + string.Concat(shared.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"|{kv.Key}={kv.Value}"));
 
     /// <summary>
     /// What the registry says about one person as the one form would: the name and hukou from the population record in
@@ -163,7 +188,7 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
             return name is null ? null : new Person(name, hukou, id);
         }
 
-        public byte[] FormJson()
+        public byte[] FormJson(bool withName)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -171,7 +196,7 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
                 w.WriteStartObject();
                 w.WriteStartObject("applicant");
                 if (IdNumber is not null) w.WriteString("idNumber", IdNumber);
-                w.WriteString("name", Name);
+                if (withName) w.WriteString("name", Name);
                 if (HukouRegion is not null) w.WriteString("hukouRegion", HukouRegion);
                 w.WriteEndObject();
                 w.WriteEndObject();
