@@ -2,16 +2,18 @@
 # Proactive matching bench (issue 12 point 2): a private PostgreSQL (or a SQLite file) and the API (Release) on loopback;
 # seeds --persons registry persons by bulk insert (bench/Approval.MatchingBench: keyed hashes, encrypted attributes), starts
 # a matching run of disability-assistance over HTTP and reports persons/s from the run's start and finish instants.
-#   bench/matching.sh [--provider postgresql|sqlite] [--persons 1000000] [--batch 2000]
+#   bench/matching.sh [--provider postgresql|sqlite] [--persons 1000000] [--batch 2000] [--invite true]
+# --invite true then creates the invitations of every match in one POST and times it.
 # The API, PostgreSQL and the seeder share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-provider=postgresql persons=1000000 batch=2000
+provider=postgresql persons=1000000 batch=2000 invite=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --provider) provider=$2; shift 2 ;;
     --persons) persons=$2; shift 2 ;;
     --batch) batch=$2; shift 2 ;;
+    --invite) invite=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,4 +51,4 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/n
 token=$(dotnet Approval.Api/bin/Release/net10.0/Approval.Api.dll token --role admin --subject bench-admin)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); provider $provider, batch $batch"
 dotnet bench/Approval.MatchingBench/bin/Release/net10.0/Approval.MatchingBench.dll --provider "$provider" --connection "$seed_db" \
-  --persons "$persons" --lookup-key "$lookup" --data-key "$data_key" --url "http://127.0.0.1:$port" --token "$token"
+  --persons "$persons" --lookup-key "$lookup" --data-key "$data_key" --url "http://127.0.0.1:$port" --token "$token" --invite "$invite"

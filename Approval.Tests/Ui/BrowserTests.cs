@@ -280,11 +280,12 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
         var http = _api.ClientAs(Approval.Api.Security.Roles.Admin);
         foreach (var (source, record) in new[]
         {
-            ("population-registry", $$"""[{"subject":"{{id}}","attributes":{"name":"赵六","hukouRegion":"371581"}}]"""),
-            ("civil-affairs", $$"""[{"subject":"{{id}}","validFrom":"2026-01-01","attributes":{"status":"dibao"}}]"""),
+            ("population-registry", $$$"""[{"subject":"{{{id}}}","attributes":{"name":"赵六","hukouRegion":"371581"}}]"""),
+            ("civil-affairs", $$$"""[{"subject":"{{{id}}}","validFrom":"2026-01-01","attributes":{"status":"dibao"}}]"""),
         })
             (await http.PostAsync($"/api/admin/shared-data/{source}", new StringContent(record, System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         var admin = await SignInAsync("admin");
+        await Assertions.Expect(admin.Locator("[data-total]")).ToBeVisibleAsync();
 
         await admin.Locator("#tab-matching").ClickAsync();
         await admin.Locator("#mr-bundle").SelectOptionAsync("disability-assistance");

@@ -47,6 +47,13 @@ var total = run.GetProperty("processed").GetInt32();
 Console.WriteLine($"RESULT {run.GetProperty("state").GetString()}: {total:N0} persons in {seconds:F1} s = {total / seconds:N0} persons/s, {run.GetProperty("matched").GetInt32():N0} matched ({provider}, {Environment.ProcessorCount} cores)");
 var page = await http.GetFromJsonAsync<JsonElement>($"{location}/matches?pageSize=2");
 Console.WriteLine($"first matches: {page.GetProperty("items").GetRawText()}");
+if (options.GetValueOrDefault("invite") == "true" && run.GetProperty("state").GetString() == "finished")
+{
+    var timer = Stopwatch.StartNew();
+    var invited = await http.PostAsync($"{location}/invitations", null);
+    var body = await invited.Content.ReadAsStringAsync();
+    Console.WriteLine($"invitations: {(int)invited.StatusCode} {body} in {timer.Elapsed.TotalSeconds:F1} s");
+}
 return run.GetProperty("state").GetString() == "finished" ? 0 : 1;
 
 IEnumerable<(string Source, string Subject, string Json, DateOnly? From)> Records()
