@@ -26,7 +26,7 @@ builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMa
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
 builder.Services.AddProblemResponses();
 builder.Services.AddResponseLanguages();
-builder.AddRateLimits();
+builder.AddRateLimits(problems);
 builder.Services.AddApiDocumentation();
 builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();

@@ -33,6 +33,8 @@ public static class Commands
                 case "schema-script" when args.Length == 2 && Enum.TryParse<DatabaseProvider>(args[1], ignoreCase: true, out var provider):
                     Console.WriteLine(DatabaseSetup.CreateScript(provider));
                     return true;
+                case "schema-script":
+                    throw new ArgumentException($"schema-script takes one provider: sqlite, postgresql or sqlserver{(args.Length > 1 ? $" (not '{string.Join(' ', args[1..])}')" : "")}");
                 case "migrate" or "reencrypt" or "verify-audit" or "prune-audit" when args.Length == 1:
                     exitCode = DataCommands.RunAsync(args[0], configuration, Console.Out).GetAwaiter().GetResult();
                     return true;

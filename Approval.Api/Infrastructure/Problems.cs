@@ -13,14 +13,14 @@ public static class Problems
 
     public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "Request body too large",
-        detail: $"This endpoint accepts a body of at most {limit} bytes.",
+        title: Texts.BodyTooLarge.Pick(),
+        detail: Texts.BodyTooLargeDetail(limit).Pick(),
         type: "https://approval.example/problems/body-too-large");
 
     public static ProblemHttpResult TooManyRequests(int retryAfterSeconds) => TypedResults.Problem(
         statusCode: StatusCodes.Status429TooManyRequests,
-        title: "Too many requests",
-        detail: $"This client has reached its limit; retry after {retryAfterSeconds} seconds.",
+        title: Texts.TooManyRequests.Pick(),
+        detail: Texts.TooManyRequestsDetail(retryAfterSeconds).Pick(),
         type: "https://approval.example/problems/too-many-requests",
         extensions: new Dictionary<string, object?> { ["retryAfter"] = retryAfterSeconds });
 

@@ -27,6 +27,15 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests that ended in 401, per client IP; once used up, every request from that IP is refused until the window ends.</summary>
     public RateLimit FailedAuthentication { get; set; } = new() { PermitLimit = 30 };
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, limit) in new[] { ("Assessments", Assessments), ("Submissions", Submissions), ("Uploads", Uploads), ("FailedAuthentication", FailedAuthentication) })
+        {
+            if (limit.PermitLimit < 1) yield return $"RateLimits:{name}:PermitLimit must be at least 1 (it is {limit.PermitLimit}).";
+            if (limit.Window <= TimeSpan.Zero) yield return $"RateLimits:{name}:Window must be a positive duration (hh:mm:ss; it is {limit.Window}).";
+        }
+    }
 }
 
 /// <summary>
@@ -39,9 +48,10 @@ public static class RateLimits
     public const string Submissions = "submissions";
     public const string Uploads = "uploads";
 
-    public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder, ConfigurationProblems problems)
     {
-        var options = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var options = problems.Bind<RateLimitOptions>(builder.Configuration, "RateLimits");
+        problems.AddRange(options.Problems());
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new FailedAuthentication(options.FailedAuthentication));
         builder.Services.AddRateLimiter(o =>

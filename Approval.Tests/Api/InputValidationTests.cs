@@ -90,6 +90,8 @@ public abstract class InputValidationTests(ApiFactory api)
         var problem = await ProblemOf(await api.CreateClient().PostAsync("/api/bundles/disability-assistance/assessments", Json(body)), HttpStatusCode.RequestEntityTooLarge);
 
         Assert.Equal("https://approval.example/problems/body-too-large", problem.GetProperty("type").GetString());
+        Assert.Equal("请求内容过大", problem.GetProperty("title").GetString());
+        Assert.Contains("65536", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public abstract class RateLimitTests(ApiFactory api)
 
     private static object Submission() => new { bundleCode = "disability-assistance", channel = "window", facts = SampleFacts.DisabilityApplicant() };
 
-    internal static async Task AssertTooManyAsync(HttpResponseMessage response)
+    internal static async Task AssertTooManyAsync(HttpResponseMessage response, string title = "请求过于频繁")
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -29,6 +29,8 @@ public abstract class RateLimitTests(ApiFactory api)
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("https://approval.example/problems/too-many-requests", problem.GetProperty("type").GetString());
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+        Assert.Equal((int)retryAfter.Value.TotalSeconds, problem.GetProperty("retryAfter").GetInt32());
     }
 
     [Fact]
@@ -39,7 +41,8 @@ public abstract class RateLimitTests(ApiFactory api)
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/bundles/disability-assistance/assessments", body)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/bundles/disability-assistance/assessments", body)).StatusCode);
-        await AssertTooManyAsync(await client.PostAsJsonAsync("/api/bundles/disability-assistance/assessments", body));
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        await AssertTooManyAsync(await client.PostAsJsonAsync("/api/bundles/disability-assistance/assessments", body), "Too many requests");
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approval.Api.Security;
 using Approval.Tests.Applications;
+using Approval.Tests.Security;
 using Approval.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -158,3 +159,8 @@ public abstract class ReformApiTests(IWorkflowApi workflow)
 public sealed class ReformApiSqliteTests(SqliteWorkflowApi api) : ReformApiTests(api), IClassFixture<SqliteWorkflowApi>;
 
 public sealed class ReformApiPostgresTests(PostgresWorkflowApi api) : ReformApiTests(api), IClassFixture<PostgresWorkflowApi>;
+
+/// <summary>The same with personal data encrypted at rest: the figures are read through the protected columns.</summary>
+public sealed class ReformApiProtectedSqliteTests(ProtectedSqliteApi api) : ReformApiTests(api), IClassFixture<ProtectedSqliteApi>;
+
+public sealed class ReformApiProtectedPostgresTests(ProtectedPostgresApi api) : ReformApiTests(api), IClassFixture<ProtectedPostgresApi>;

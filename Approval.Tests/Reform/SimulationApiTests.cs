@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approval.Api.Security;
 using Approval.Tests.Applications;
+using Approval.Tests.Security;
 using Approval.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -145,3 +146,8 @@ public abstract class SimulationApiTests(IWorkflowApi workflow)
 public sealed class SimulationApiSqliteTests(SqliteWorkflowApi api) : SimulationApiTests(api), IClassFixture<SqliteWorkflowApi>;
 
 public sealed class SimulationApiPostgresTests(PostgresWorkflowApi api) : SimulationApiTests(api), IClassFixture<PostgresWorkflowApi>;
+
+/// <summary>The same with personal data encrypted at rest: the figures are read through the protected columns.</summary>
+public sealed class SimulationApiProtectedSqliteTests(ProtectedSqliteApi api) : SimulationApiTests(api), IClassFixture<ProtectedSqliteApi>;
+
+public sealed class SimulationApiProtectedPostgresTests(ProtectedPostgresApi api) : SimulationApiTests(api), IClassFixture<ProtectedPostgresApi>;

@@ -187,10 +187,9 @@ public abstract class ClearTextTests(IProtectedApi fixture, ITestOutputHelper ou
     }
 }
 
-public interface IProtectedApi
+/// <summary>A workflow API whose personal data is encrypted at rest (<c>Security:DataKey</c>) and whose logs are captured.</summary>
+public interface IProtectedApi : IWorkflowApi
 {
-    ApiFactory Api { get; }
-    FakeTimeProvider Clock { get; }
     CapturedLogs Logs { get; }
     string DataKey { get; }
 }
