@@ -7,6 +7,7 @@ using Approval.Api.Matching;
 using Approval.Api.Security;
 using Approval.Rules.Identifiers;
 using Approval.Tests.Applications;
+using Approval.Tests.Security;
 using Approval.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,6 +105,8 @@ public abstract class MatchingApiTests(IWorkflowApi workflow)
         Assert.DoesNotContain("王大明", text);
         await using var db = _api.NewDb();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "matching.start" && e.Resource == $"bundles/{A}/matching-runs/{run.GetProperty("id").GetGuid()}"));
+        var stored = await db.Database.SqlQueryRaw<string>("SELECT items_json AS \"Value\" FROM matching_matches").ToListAsync();
+        Assert.All(stored, json => Assert.Equal(workflow is IProtectedApi, json.StartsWith("enc:", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -220,3 +223,8 @@ public abstract class MatchingApiTests(IWorkflowApi workflow)
 public sealed class MatchingApiSqliteTests(SqliteWorkflowApi api) : MatchingApiTests(api), IClassFixture<SqliteWorkflowApi>;
 
 public sealed class MatchingApiPostgresTests(PostgresWorkflowApi api) : MatchingApiTests(api), IClassFixture<PostgresWorkflowApi>;
+
+/// <summary>The same with personal data encrypted at rest: registry attributes are read, and matches and invitations written, through the protected columns.</summary>
+public sealed class MatchingApiProtectedSqliteTests(ProtectedSqliteApi api) : MatchingApiTests(api), IClassFixture<ProtectedSqliteApi>;
+
+public sealed class MatchingApiProtectedPostgresTests(ProtectedPostgresApi api) : MatchingApiTests(api), IClassFixture<ProtectedPostgresApi>;
