@@ -19,7 +19,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 var problems = new ConfigurationProblems();
 builder.AddPersistence(problems);
 builder.AddSecurity(problems);
-if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is invalid: {bundleError?.Message}");
+builder.AddBundles(problems);
 builder.Services.AddAccessPolicies();
 builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMapper:LicenseKey"], typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
@@ -45,6 +45,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseCalendarSync();
+app.UseBundleSync();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
@@ -61,6 +62,7 @@ app.MapApplicationLookup();
 app.MapAdmin();
 app.MapReform();
 app.MapSimulations();
+app.MapRuleVersions();
 app.MapAudit();
 
 await app.RunAsync();
