@@ -16,6 +16,13 @@ namespace Approval.Api.Reform;
 public sealed record PublishedVersionDto(string BundleCode, string Version, string PreviousVersion, IReadOnlyList<ParameterChangeDto> Changes,
     DateTimeOffset PublishedAt, string? Note);
 
+public sealed record ParameterValueDto(DateOnly From, JsonElement Value);
+
+/// <summary>A dated parameter of the version in force: <c>kind</c> number or flag, its value today and every dated value.</summary>
+public sealed record ParameterDto(string Name, string Kind, JsonElement? Today, IReadOnlyList<ParameterValueDto> Values);
+
+public sealed record ParametersDto(string BundleCode, string Version, DateOnly Today, IReadOnlyList<ParameterDto> Parameters);
+
 public static class RuleVersionEndpoints
 {
     private const int NoteLength = 500;
@@ -23,6 +30,12 @@ public static class RuleVersionEndpoints
     public static RouteGroupBuilder MapRuleVersions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin/bundles").WithTags("Reform metrics (admin)").RequireAuthorization(AccessPolicies.Admin);
+
+        group.MapGet("/{bundleCode}/parameters", Parameters)
+            .WithName("GetRuleParameters")
+            .WithSummary("The dated parameters of the version in force (what a simulation or a published version may change)")
+            .WithDescription("Per parameter of the bundle's `rules.yaml`: `kind` (`number` or `flag`), the value in force today and every dated value. Admin only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{bundleCode}/versions", Publish)
             .WithName("PublishRuleVersion")
@@ -34,6 +47,17 @@ public static class RuleVersionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
+    }
+
+    public static Results<Ok<ParametersDto>, ProblemHttpResult> Parameters(string bundleCode, BundleCatalog catalog, TimeProvider clock)
+    {
+        if (catalog.Find(bundleCode) is not { } bundle) return Problems.UnknownBundle(bundleCode);
+        var today = ChinaTime.Today(clock);
+        static JsonElement Value(string text) => JsonDocument.Parse(text).RootElement.Clone();
+        return TypedResults.Ok(new ParametersDto(bundle.Code, bundle.Version, today, RuleDraft.Read(bundle)
+            .Select(p => new ParameterDto(p.Name, p.IsFlag ? "flag" : "number", p.On(today) is { } v ? Value(v) : null,
+                p.Values.Select(x => new ParameterValueDto(x.From, Value(x.Value))).ToList()))
+            .ToList()));
     }
 
     public static async Task<Results<Created<PublishedVersionDto>, ProblemHttpResult, ValidationProblem>> Publish(string bundleCode, HttpRequest request, ClaimsPrincipal user,

@@ -135,6 +135,25 @@ public abstract class RuleVersionApiTests(IWorkflowApi workflow)
     }
 
     [Fact]
+    public async Task Parameters_AfterPublishing_ShowTheNewDatedValueAndTodaysValue()
+    {
+        var published = await PublishAsync(LivingSubsidy(190, from: "2031-01-01"));
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+
+        var result = await _api.ClientAs(Roles.Admin).GetFromJsonAsync<JsonElement>($"/api/admin/bundles/{A}/parameters");
+
+        Assert.Equal(await VersionInForceAsync(_api), result.GetProperty("version").GetString());
+        var subsidy = result.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "livingSubsidyMonthly");
+        Assert.Equal("number", subsidy.GetProperty("kind").GetString());
+        var values = subsidy.GetProperty("values").EnumerateArray().Select(v => (v.GetProperty("from").GetString(), v.GetProperty("value").GetDecimal())).ToList();
+        Assert.Equal(("2025-01-01", 120m), values[0]);
+        Assert.Equal(("2031-01-01", 190m), values[^1]);
+        Assert.Equal(values.Last(v => string.CompareOrdinal(v.Item1, Today) <= 0).Item2, subsidy.GetProperty("today").GetDecimal());
+        var flag = result.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "livingSubsidyIncludesLowIncome");
+        Assert.Equal(("flag", JsonValueKind.False), (flag.GetProperty("kind").GetString(), flag.GetProperty("today").ValueKind));
+    }
+
+    [Fact]
     public async Task Publish_UnknownBundle_Is404()
     {
         var response = await _api.ClientAs(Roles.Admin).PostAsync("/api/admin/bundles/no-such-bundle/versions", Json(LivingSubsidy(175)));

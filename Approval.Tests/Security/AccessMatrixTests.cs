@@ -92,6 +92,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/bundles/{bundleCode}/reform"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/simulations"] =        ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/parameters"] =          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/versions"] =           ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/audit/verification"] =                       ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),

@@ -164,6 +164,35 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
         AssertNoServerErrors();
     }
 
+    [Fact]
+    public async Task Admin_ReformFiguresThenPolicySimulatedAndPublished_VersionInForceChanges()
+    {
+        var admin = await SignInAsync("admin");
+        await admin.Locator("#tab-reform").ClickAsync();
+        var reform = admin.Locator("section[data-bundle='disability-assistance']");
+        await Assertions.Expect(reform.Locator("tr[data-measure='forms']")).ToContainTextAsync("5");
+        await Assertions.Expect(reform.Locator("tr[data-measure='materialSubmissions'] td.cut")).ToContainTextAsync("-");
+        await ShotAsync(admin, "admin-reform");
+
+        await admin.Locator("#tab-policy").ClickAsync();
+        await admin.Locator("#pol-bundle").SelectOptionAsync("disability-assistance");
+        var versionBefore = await admin.Locator(".tab-panel table caption").First.TextContentAsync();
+        await admin.Locator("#pol-parameter").SelectOptionAsync("livingSubsidyMonthly");
+        await admin.Locator("#pol-from").FillAsync("2030-01-01");
+        await admin.Locator("#pol-value").FillAsync("165");
+        await admin.Locator("#pol-publish").ClickAsync();
+        await Assertions.Expect(admin.Locator(".alert-error")).ToBeVisibleAsync();
+        await admin.Locator("#pol-simulate").ClickAsync();
+        await Assertions.Expect(admin.Locator(".simulation")).ToBeVisibleAsync();
+        await ShotAsync(admin, "admin-policy-simulation");
+        await admin.Locator("#pol-confirm").CheckAsync();
+        await admin.Locator("#pol-publish").ClickAsync();
+        await Assertions.Expect(admin.Locator(".alert-ok")).ToContainTextAsync("已生效");
+        await Assertions.Expect(admin.Locator("tr[data-parameter='livingSubsidyMonthly']")).ToContainTextAsync("2030-01-01: 165");
+        Assert.NotEqual(versionBefore, await admin.Locator(".tab-panel table caption").First.TextContentAsync());
+        AssertNoServerErrors();
+    }
+
     private const string Pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
     [Fact]
