@@ -165,6 +165,42 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
     }
 
     [Fact]
+    public async Task Portal_DraftKeptAcrossAReloadThenSubmittedAndWithdrawn()
+    {
+        var person = NewPerson();
+        var portal = await SignInAsync("applicant", subject: person);
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await TypeAsync(portal, "applicant.name", "赵六");
+        await TypeAsync(portal, "applicant.idNumber", person);
+        await TypeAsync(portal, "applicant.phone", "13900139000");
+        await portal.Locator("button[data-save-draft]").ClickAsync();
+        await Assertions.Expect(portal.Locator(".alert-ok")).ToBeVisibleAsync();
+
+        await portal.ReloadAsync();
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await Assertions.Expect(Field(portal, "applicant.phone")).ToHaveValueAsync("13900139000");
+        await Assertions.Expect(Field(portal, "applicant.name")).ToHaveValueAsync("赵六");
+        await TypeAsync(portal, "applicant.hukouRegion", "371581");
+        await Field(portal, "disability.hasCertificate").SelectOptionAsync("false");
+        await Field(portal, "disability.category").SelectOptionAsync("physical");
+        await Assertions.Expect(portal.Locator("#notice tr[data-item='A1']")).ToBeVisibleAsync();
+        await portal.Locator("button[data-submit]").ClickAsync();
+        var receipt = await portal.Locator(".receipt .receipt-number").InnerTextAsync();
+        Assert.Matches(@"^YJS-\d{8}-\d{6}$", receipt);
+
+        await portal.Locator($"button[data-mine='{receipt}']").ClickAsync();
+        await Assertions.Expect(portal.Locator(".app-status")).ToHaveAttributeAsync("data-status", "awaitingAcceptance");
+        await portal.Locator("details.withdraw summary").ClickAsync();
+        await portal.Locator("details.withdraw textarea").FillAsync("材料不全，改日再来");
+        await portal.Locator("details.withdraw button[type=submit]").ClickAsync();
+        await Assertions.Expect(portal.Locator(".app-status")).ToHaveAttributeAsync("data-status", "withdrawn");
+        await portal.ReloadAsync();
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await Assertions.Expect(Field(portal, "applicant.phone")).ToHaveValueAsync("");
+        AssertNoServerErrors();
+    }
+
+    [Fact]
     public async Task Admin_ReformFiguresThenPolicySimulatedAndPublished_VersionInForceChanges()
     {
         var admin = await SignInAsync("admin");
