@@ -20,7 +20,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 var problems = new ConfigurationProblems();
 builder.AddPersistence(problems);
 builder.AddSecurity(problems);
-if (!builder.TryAddBundles(out var bundleError)) problems.Add($"a bundle file is invalid: {bundleError?.Message}");
+builder.AddBundles(problems);
 builder.Services.AddAccessPolicies();
 builder.Services.AddAutoMapper(o => o.LicenseKey = builder.Configuration["AutoMapper:LicenseKey"], typeof(Program).Assembly);
 builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
@@ -47,6 +47,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseCalendarSync();
+app.UseBundleSync();
 await app.PrepareDatabaseAsync();
 await app.PrepareWorkflowsAsync();
 
@@ -63,6 +64,7 @@ app.MapApplicationLookup();
 app.MapAdmin();
 app.MapReform();
 app.MapSimulations();
+app.MapRuleVersions();
 app.MapMatching();
 app.MapAudit();
 

@@ -80,3 +80,14 @@ expect "$simulation" '.applications == 1 and .applicationsChanged == 1'
 expect "$simulation" '.changedApplications[0].items | any(.item == "B2" and .outcomeInForce != "ineligible" and .outcomeDraft == "ineligible")'
 expect "$simulation" '.versionInForce != .draftVersion'
 echo "bundle B: simulated a 600 m school distance: 1 of 1 applications would lose B2"
+
+#>README
+published=$(curl -s --fail-with-body -X POST $API/admin/bundles/entertainment-venue/versions -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/json' \
+  -d "{ \"changes\": [ { \"parameter\": \"minDistanceToSchoolM\", \"from\": \"2027-01-01\", \"value\": 600 } ], \"basedOn\": \"$(curl -s $API/bundles/entertainment-venue | jq -r .version)\", \"note\": \"新规：距学校 600 米\" }")
+jq '{ previousVersion, version, publishedAt }' <<<"$published"
+curl -s $API/bundles/entertainment-venue | jq -e --arg v "$(jq -r .version <<<"$published")" '.version == $v'
+#<README
+
+expect "$published" '.previousVersion != .version and .changes[0].value == 600'
+echo "bundle B: published the 600 m distance from 2027-01-01 as version $(jq -r .version <<<"$published")"

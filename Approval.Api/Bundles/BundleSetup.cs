@@ -1,3 +1,5 @@
+using Approval.Api.Data;
+using Approval.Api.Infrastructure;
 using Approval.Rules.Bundles;
 using Approval.Rules.Yaml;
 
@@ -5,24 +7,35 @@ namespace Approval.Api.Bundles;
 
 public static class BundleSetup
 {
-    /// <summary>Loads and validates every bundle folder now: a broken file stops start-up with file, line and problem.</summary>
-    public static bool TryAddBundles(this IHostApplicationBuilder builder, out DefinitionException? error)
+    /// <summary>Loads and validates every bundle folder now: a broken file is a start-up problem with file, line and problem.</summary>
+    public static IHostApplicationBuilder AddBundles(this IHostApplicationBuilder builder, ConfigurationProblems problems)
     {
-        var options = builder.Configuration.GetSection("Bundles").Get<BundleOptions>() ?? new BundleOptions();
+        var options = problems.Bind<BundleOptions>(builder.Configuration, "Bundles");
+        if (options.RefreshInterval <= TimeSpan.Zero) problems.Add($"Bundles:RefreshInterval must be a positive duration (it is {options.RefreshInterval}).");
         var folder = Path.GetFullPath(options.Folder, AppContext.BaseDirectory);
-        BundleCatalog catalog;
         try
         {
-            catalog = new BundleCatalog(BundleLoader.LoadAll(folder), folder);
+            builder.Services.AddSingleton(new BundleCatalog(BundleLoader.LoadAll(folder), folder));
         }
         catch (DefinitionException e)
         {
-            error = e;
-            return false;
+            problems.Add($"a bundle file is invalid: {e.Message}");
         }
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(catalog);
-        error = null;
-        return true;
+        builder.Services.AddSingleton<BundleSync>();
+        builder.Services.AddHostedService<BundleSyncService>();
+        return builder;
+    }
+
+    /// <summary>Before the endpoints: a request that finds the interval passed follows a version published on another node first.</summary>
+    public static WebApplication UseBundleSync(this WebApplication app)
+    {
+        var sync = app.Services.GetRequiredService<BundleSync>();
+        app.Use(async (context, next) =>
+        {
+            if (sync.Due) await sync.RefreshIfDueAsync(context.RequestServices.GetRequiredService<ApprovalDb>(), context.RequestAborted);
+            await next(context);
+        });
+        return app;
     }
 }

@@ -32,42 +32,18 @@ public interface ICalendarSync
 
 internal sealed class CalendarSync(WorkflowEngine engine, CalendarOptions options, TimeProvider clock) : ICalendarSync, IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _checkedAt; // ticks of the last read; 0 = never
+    private readonly IntervalGate _gate = new(options.RefreshInterval, clock);
     private string? _stamp;
 
-    public bool Due => clock.GetUtcNow().UtcTicks - Volatile.Read(ref _checkedAt) >= options.RefreshInterval.Ticks;
+    public bool Due => _gate.Due;
 
-    public async Task RefreshIfDueAsync(ApprovalDb db, CancellationToken ct = default)
+    public Task RefreshIfDueAsync(ApprovalDb db, CancellationToken ct = default) => _gate.RunIfDueAsync(async ct =>
     {
-        if (!Due) return;
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (!Due) return;
-            Volatile.Write(ref _checkedAt, clock.GetUtcNow().UtcTicks);
-            if (Stamp(await db.CalendarYears.AsNoTracking().Select(y => new YearStamp(y.Year, y.UpdatedAt)).ToListAsync(ct)) != _stamp)
-                await ReloadCoreAsync(db, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task ReloadAsync(ApprovalDb db, CancellationToken ct = default)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            Volatile.Write(ref _checkedAt, clock.GetUtcNow().UtcTicks);
+        if (Stamp(await db.CalendarYears.AsNoTracking().Select(y => new YearStamp(y.Year, y.UpdatedAt)).ToListAsync(ct)) != _stamp)
             await ReloadCoreAsync(db, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    }, ct);
+
+    public Task ReloadAsync(ApprovalDb db, CancellationToken ct = default) => _gate.RunNowAsync(ct => ReloadCoreAsync(db, ct), ct);
 
     private async Task ReloadCoreAsync(ApprovalDb db, CancellationToken ct)
     {
@@ -86,26 +62,11 @@ internal sealed class CalendarSync(WorkflowEngine engine, CalendarOptions option
 internal sealed class CalendarSyncService(ICalendarSync sync, WorkflowEngine engine, CalendarOptions options, TimeProvider clock,
     ILogger<CalendarSyncService> log) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FollowLoop.RunAsync(options.RefreshInterval, clock, async ct =>
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.RefreshInterval, clock, stoppingToken);
-                await using var db = engine.NewDb();
-                await sync.RefreshIfDueAsync(db, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "Could not check the holiday calendar for changes; the current one stays");
-            }
-        }
-    }
+        await using var db = engine.NewDb();
+        await sync.RefreshIfDueAsync(db, ct);
+    }, e => log.LogWarning(e, "Could not check the holiday calendar for changes; the current one stays"), stoppingToken);
 }
 
 public static class CalendarSyncSetup

@@ -5,7 +5,7 @@ namespace Approval.Api.Data;
 
 public static class DatabaseStartup
 {
-    /// <summary>Applies pending migrations (unless <c>Database:MigrateOnStartup</c> is false) and records the bundle versions.</summary>
+    /// <summary>Applies pending migrations (unless <c>Database:MigrateOnStartup</c> is false), records the bundle versions and puts the latest in force.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -21,5 +21,6 @@ public static class DatabaseStartup
             if (applied.Count > 0) log.LogInformation("Applied migrations {Migrations} ({Provider})", applied, options.Provider);
         }
         await services.GetRequiredService<BundleCatalog>().RegisterVersionsAsync(db, services.GetRequiredService<TimeProvider>());
+        await services.GetRequiredService<BundleSync>().RefreshAsync(db);
     }
 }

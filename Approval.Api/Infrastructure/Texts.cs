@@ -62,6 +62,11 @@ public static class Texts
     public static LocalizedText NotAfter(string other) => new($"不能晚于 {other}", $"must not be after {other}");
     public static LocalizedText WholeNumberBetween(int min, int max) => new($"须为 {min} 至 {max} 的整数", $"must be a whole number from {min} to {max}");
     public static LocalizedText DraftDoesNotCompile(string problem) => new($"草案规则无法编译：{problem}", $"the draft rules do not compile: {problem}");
+    public static LocalizedText NotBeforeToday(DateOnly today) => new($"不能早于今天（{today:yyyy-MM-dd}）：已受理的申请不受新版本影响，新版本只能从今天或以后生效", $"may not be before today ({today:yyyy-MM-dd}): a published version applies to new applications from today or later");
+    public static readonly LocalizedText VersionExists = new("这个版本已经存在", "Version exists");
+    public static LocalizedText VersionExistsDetail(string version) => new($"草案与已记录的版本 {version} 内容相同，无需再次发布。", $"The draft has the same content as the recorded version {version}; there is nothing to publish.");
+    public static readonly LocalizedText VersionChanged = new("现行版本已变更", "Version in force changed");
+    public static LocalizedText VersionChangedDetail(string basedOn, string inForce) => new($"草案基于版本 {basedOn}，但现行版本已是 {inForce}，请基于现行版本重新起草。", $"The draft is based on {basedOn} but {inForce} is now in force; draft again from the version in force.");
     public static readonly LocalizedText ChangesRequired = new("必填：由 { parameter, from, value } 组成的列表", "is required: a list of { parameter, from, value }");
     public static LocalizedText AtMostChanges(int max) => new($"最多 {max} 项变更", $"must have at most {max} changes");
     public static readonly LocalizedText ChangeMustBeObject = new("须为对象 { parameter, from, value }", "must be an object { parameter, from, value }");

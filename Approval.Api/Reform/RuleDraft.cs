@@ -10,6 +10,15 @@ public sealed record ParameterChange(string Parameter, DateOnly From, decimal? N
     public string ValueText => Flag is { } b ? (b ? "true" : "false") : Number!.Value.ToString(CultureInfo.InvariantCulture);
 }
 
+/// <summary>A parameter's value from <see cref="From"/> on, as written in <c>rules.yaml</c>.</summary>
+public sealed record DatedValue(DateOnly From, string Value);
+
+public sealed record DatedParameter(string Name, bool IsFlag, IReadOnlyList<DatedValue> Values)
+{
+    /// <summary>The value in force on <paramref name="day"/> (null before the first date).</summary>
+    public string? On(DateOnly day) => Values.LastOrDefault(v => v.From <= day)?.Value;
+}
+
 /// <summary>
 /// A draft rule version: the bundle in force with dated parameter values added to its <c>rules.yaml</c>. The draft is
 /// a complete bundle (its own content hash, so its own version) compiled like any other; nothing is stored.
@@ -23,6 +32,17 @@ public static class RuleDraft
     {
         var (_, parameters) = Load(bundle);
         return parameters.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => IsFlag(kv.Value));
+    }
+
+    /// <summary>Every dated parameter of the bundle's <c>rules.yaml</c> with its values in date order.</summary>
+    public static IReadOnlyList<DatedParameter> Read(BundleDefinition bundle)
+    {
+        var (_, parameters) = Load(bundle);
+        return parameters.Children.Select(kv => new DatedParameter(((YamlScalarNode)kv.Key).Value!, IsFlag(kv.Value),
+            ((YamlSequenceNode)kv.Value).Children.OfType<YamlMappingNode>()
+                .Select(e => new DatedValue(DateOnly.ParseExact(e.Children[new YamlScalarNode("from")].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    e.Children[new YamlScalarNode("value")].ToString()))
+                .OrderBy(v => v.From).ToList())).ToList();
     }
 
     /// <summary>The bundle with each change added to its parameter (an entry with the same <c>from</c> is replaced).</summary>

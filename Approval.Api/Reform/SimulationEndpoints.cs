@@ -121,7 +121,7 @@ public static class SimulationEndpoints
             applications.Count, truncated, changedCount, costNowTotal, costDraftTotal, costDraftTotal - costNowTotal, items, changed));
     }
 
-    private static List<ParameterChange> Changes(JsonElement root, IReadOnlyDictionary<string, bool> parameters, Dictionary<string, string[]> errors)
+    internal static List<ParameterChange> Changes(JsonElement root, IReadOnlyDictionary<string, bool> parameters, Dictionary<string, string[]> errors)
     {
         var result = new List<ParameterChange>();
         if (!root.TryGetProperty("changes", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)

@@ -28,11 +28,12 @@ public sealed class StartupProcessTests
             ["Calendar__RefreshInterval"] = "00:00:00",
             ["RateLimits__Submissions__PermitLimit"] = "0",
             ["RateLimits__Uploads__Window"] = "-00:01:00",
+            ["Bundles__RefreshInterval"] = "00:00:00",
         });
 
         Assert.Equal(1, code);
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith("ApprovalService cannot start: 8 configuration problems", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("ApprovalService cannot start: 9 configuration problems", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Auth:SigningKey", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Security:LookupKey", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Tasks:TotalCap: 'lots' is not a valid whole number", StringComparison.Ordinal));
@@ -41,6 +42,7 @@ public sealed class StartupProcessTests
         Assert.Contains(lines, l => l.StartsWith("Calendar:RefreshInterval must be a positive duration", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("RateLimits:Submissions:PermitLimit must be at least 1", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("RateLimits:Uploads:Window must be a positive duration", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Bundles:RefreshInterval must be a positive duration", StringComparison.Ordinal));
         AssertNoStackTrace(output);
     }
 

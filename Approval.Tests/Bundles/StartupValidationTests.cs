@@ -1,4 +1,5 @@
 using Approval.Api.Bundles;
+using Approval.Api.Infrastructure;
 using Approval.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 
@@ -25,8 +26,9 @@ public sealed class StartupValidationTests : IDisposable
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["Bundles:Folder"] = _folder;
-        var ok = builder.TryAddBundles(out var error);
-        return (ok, error?.Message);
+        var problems = new ConfigurationProblems();
+        builder.AddBundles(problems);
+        return (!problems.Any, problems.Lines.FirstOrDefault());
     }
 
     private void Break(string bundle, string file, string find, string replace)
@@ -38,10 +40,10 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
-    public void TryAddBundles_ShippedBundles_Succeeds() => Assert.True(Start().Ok);
+    public void AddBundles_ShippedBundles_Succeeds() => Assert.True(Start().Ok);
 
     [Fact]
-    public void TryAddBundles_RuleReadingAnUnknownFact_FailsNamingRulesFileAndLine()
+    public void AddBundles_RuleReadingAnUnknownFact_FailsNamingRulesFileAndLine()
     {
         Break("disability-assistance", "rules.yaml", "household.dibao", "household.dibaoo");
 
@@ -52,7 +54,7 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
-    public void TryAddBundles_WorkflowTaskOfUnknownDepartment_FailsNamingWorkflowFileAndLine()
+    public void AddBundles_WorkflowTaskOfUnknownDepartment_FailsNamingWorkflowFileAndLine()
     {
         Break("entertainment-venue", "workflow.yaml", "department: market-regulation", "department: tax-office");
 
@@ -63,7 +65,7 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
-    public void TryAddBundles_BrokenBundleYaml_FailsNamingBundleFileAndLine()
+    public void AddBundles_BrokenBundleYaml_FailsNamingBundleFileAndLine()
     {
         Break("entertainment-venue", "bundle.yaml", "statutoryDays: 20", "statutoryDays: twenty");
 

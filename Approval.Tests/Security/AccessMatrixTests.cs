@@ -36,6 +36,7 @@ public sealed class AccessPostgresApi : PostgresApi
 public abstract class AccessMatrixTests(ApiFactory api)
 {
     private static int _people;
+    private static int _published;
     private const string KioskDevice = "kiosk-07";
 
     /// <summary>The callers, in the order of the table's columns.</summary>
@@ -91,6 +92,8 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["GET /api/admin/bundle-versions"] =                          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/bundles/{bundleCode}/reform"] =                    ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/simulations"] =        ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/parameters"] =          ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/versions"] =           ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/matching-runs"] =      ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
         ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}/matches"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
@@ -353,6 +356,12 @@ public abstract class AccessMatrixTests(ApiFactory api)
                     ? new JsonObject { ["parameter"] = "livingSubsidyMonthly", ["from"] = "2027-01-01", ["value"] = 160 }
                     : new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2027-01-01", ["value"] = 300 }),
                 ["limit"] = 5,
+            }),
+            "POST /api/admin/bundles/{bundleCode}/versions" => Json(new JsonObject
+            {
+                ["changes"] = new JsonArray(target.Bundle == "disability-assistance"
+                    ? new JsonObject { ["parameter"] = "livingSubsidyMonthly", ["from"] = "2030-01-01", ["value"] = 200 + Interlocked.Increment(ref _published) }
+                    : new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2030-01-01", ["value"] = 200 + Interlocked.Increment(ref _published) }),
             }),
             "POST /api/admin/bundles/{bundleCode}/matching-runs" => Json(new JsonObject { ["asOf"] = "2026-11-23" }),
             "PUT /api/admin/calendars/{year:int}" => Json(new JsonObject

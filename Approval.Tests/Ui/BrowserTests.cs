@@ -164,6 +164,71 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
         AssertNoServerErrors();
     }
 
+    [Fact]
+    public async Task Portal_DraftKeptAcrossAReloadThenSubmittedAndWithdrawn()
+    {
+        var person = NewPerson();
+        var portal = await SignInAsync("applicant", subject: person);
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await TypeAsync(portal, "applicant.name", "赵六");
+        await TypeAsync(portal, "applicant.idNumber", person);
+        await TypeAsync(portal, "applicant.phone", "13900139000");
+        await portal.Locator("button[data-save-draft]").ClickAsync();
+        await Assertions.Expect(portal.Locator(".alert-ok")).ToBeVisibleAsync();
+
+        await portal.ReloadAsync();
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await Assertions.Expect(Field(portal, "applicant.phone")).ToHaveValueAsync("13900139000");
+        await Assertions.Expect(Field(portal, "applicant.name")).ToHaveValueAsync("赵六");
+        await TypeAsync(portal, "applicant.hukouRegion", "371581");
+        await Field(portal, "disability.hasCertificate").SelectOptionAsync("false");
+        await Field(portal, "disability.category").SelectOptionAsync("physical");
+        await Assertions.Expect(portal.Locator("#notice tr[data-item='A1']")).ToBeVisibleAsync();
+        await portal.Locator("button[data-submit]").ClickAsync();
+        var receipt = await portal.Locator(".receipt .receipt-number").InnerTextAsync();
+        Assert.Matches(@"^YJS-\d{8}-\d{6}$", receipt);
+
+        await portal.Locator($"button[data-mine='{receipt}']").ClickAsync();
+        await Assertions.Expect(portal.Locator(".app-status")).ToHaveAttributeAsync("data-status", "awaitingAcceptance");
+        await portal.Locator("details.withdraw summary").ClickAsync();
+        await portal.Locator("details.withdraw textarea").FillAsync("材料不全，改日再来");
+        await portal.Locator("details.withdraw button[type=submit]").ClickAsync();
+        await Assertions.Expect(portal.Locator(".app-status")).ToHaveAttributeAsync("data-status", "withdrawn");
+        await portal.ReloadAsync();
+        await portal.Locator("#bundle-pick").SelectOptionAsync("disability-assistance");
+        await Assertions.Expect(Field(portal, "applicant.phone")).ToHaveValueAsync("");
+        AssertNoServerErrors();
+    }
+
+    [Fact]
+    public async Task Admin_ReformFiguresThenPolicySimulatedAndPublished_VersionInForceChanges()
+    {
+        var admin = await SignInAsync("admin");
+        await admin.Locator("#tab-reform").ClickAsync();
+        var reform = admin.Locator("section[data-bundle='disability-assistance']");
+        await Assertions.Expect(reform.Locator("tr[data-measure='forms']")).ToContainTextAsync("5");
+        await Assertions.Expect(reform.Locator("tr[data-measure='materialSubmissions'] td.cut")).ToContainTextAsync("-");
+        await ShotAsync(admin, "admin-reform");
+
+        await admin.Locator("#tab-policy").ClickAsync();
+        await admin.Locator("#pol-bundle").SelectOptionAsync("disability-assistance");
+        var versionBefore = await admin.Locator(".tab-panel table caption").First.TextContentAsync();
+        await admin.Locator("#pol-parameter").SelectOptionAsync("livingSubsidyMonthly");
+        await admin.Locator("#pol-from").FillAsync("2030-01-01");
+        await admin.Locator("#pol-value").FillAsync("165");
+        await admin.Locator("#pol-publish").ClickAsync();
+        await Assertions.Expect(admin.Locator(".alert-error")).ToBeVisibleAsync();
+        await admin.Locator("#pol-simulate").ClickAsync();
+        await Assertions.Expect(admin.Locator(".simulation")).ToBeVisibleAsync();
+        await ShotAsync(admin, "admin-policy-simulation");
+        await admin.Locator("#pol-confirm").CheckAsync();
+        await admin.Locator("#pol-publish").ClickAsync();
+        await Assertions.Expect(admin.Locator(".alert-ok")).ToContainTextAsync("已生效");
+        await Assertions.Expect(admin.Locator("tr[data-parameter='livingSubsidyMonthly']")).ToContainTextAsync("2030-01-01: 165");
+        Assert.NotEqual(versionBefore, await admin.Locator(".tab-panel table caption").First.TextContentAsync());
+        AssertNoServerErrors();
+    }
+
     private const string Pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
     [Fact]

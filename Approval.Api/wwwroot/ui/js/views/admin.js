@@ -1,8 +1,9 @@
 // 系统管理: dashboard (volumes, working days per item against statutory limits, satisfaction), shared-data import with
-// per-row errors, the holiday calendar of a year, and the stored bundle versions.
+// per-row errors, the holiday calendar of a year, the stored bundle versions, reform figures and policy simulation (policy.js).
 import { api } from '../api.js';
 import { h, clear, problemBox, info, table, fmtTime } from '../dom.js';
 import { t, pick } from '../i18n.js';
+import { reform, policy } from './policy.js';
 import { matching } from './matching.js';
 
 function bar(value, max, label) {
@@ -98,7 +99,8 @@ async function versions(target) {
 }
 
 export async function admin(main) {
-  const tabs = [['dashboard', t('dashboard'), dashboard], ['shared', t('sharedData'), sharedData], ['calendar', t('calendar'), calendar], ['versions', t('versions'), versions], ['matching', t('matchingTab'), matching]];
+  const tabs = [['dashboard', t('dashboard'), dashboard], ['shared', t('sharedData'), sharedData], ['calendar', t('calendar'), calendar], ['versions', t('versions'), versions],
+    ['reform', t('reform'), reform], ['policy', t('policy'), policy], ['matching', t('matchingTab'), matching]];
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: '0' });
   const buttons = tabs.map(([key, label, fn], i) => h('button', {
     type: 'button', role: 'tab', id: `tab-${key}`, 'aria-selected': i === 0 ? 'true' : 'false', dataset: { tab: key },

@@ -20,7 +20,7 @@ export async function matching(target) {
     const r = await api(`${run.url}/matches?page=${page}&pageSize=${PAGE}`);
     const pages = Math.max(1, Math.ceil(r.total / PAGE));
     clear(list,
-      table(`${t('matches')} · ${r.total}`, [t('subject'), t('maskedName'), t('maskedId'), t('items'), t('reasons'), t('invited')], r.items.map((m) => h('tr', { dataset: { subject: m.subject } },
+      table(`${t('matches')} · ${r.total}`, [t('matchRef'), t('maskedName'), t('maskedId'), t('items'), t('reasons'), t('invited')], r.items.map((m) => h('tr', { dataset: { subject: m.subject } },
         h('td', { class: 'mono' }, m.subject), h('td', {}, m.maskedName), h('td', { class: 'mono' }, m.maskedId ?? '—'),
         h('td', {}, m.items.map((i) => h('div', {}, h('strong', {}, i.item), ' ', i.name, i.monthlyAmount != null ? ` · ${i.monthlyAmount}/${t('month')}` : '', i.yearlyAmount != null ? ` · ${i.yearlyAmount}/${t('yearUnit')}` : ''))),
         h('td', { class: 'small' }, m.items.map((i) => i.reasons.map((x) => h('div', {}, x.message)))),
