@@ -5,6 +5,7 @@ using Approval.Api.Bundles;
 using Approval.Api.Calendar;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
+using Approval.Api.Matching;
 using Approval.Api.Reform;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
@@ -31,6 +32,7 @@ builder.Services.AddScoped<ISharedData, SharedFacts>();
 builder.Services.AddScoped<Assessor>();
 builder.AddWorkflows(problems);
 builder.AddCalendarSync(problems);
+builder.AddMatching(problems);
 builder.Services.AddUi(builder.Configuration);
 if (problems.Any) return StartupFailure.Report(problems);
 
@@ -63,6 +65,7 @@ app.MapAdmin();
 app.MapReform();
 app.MapSimulations();
 app.MapRuleVersions();
+app.MapMatching();
 app.MapAudit();
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using System.Text;
 using Approval.Api.Applications;
 using Approval.Api.Calendar;
+using Approval.Api.Matching;
 using Approval.Api.Security;
 using Approval.Api.SharedData;
 using Approval.Workflows.Persistence;
@@ -36,6 +37,9 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
     public DbSet<WorkflowItem> WorkflowItems => Set<WorkflowItem>();
     public DbSet<HumanTask> WorkflowTasks => Set<HumanTask>();
     public DbSet<WorkflowHistoryEntry> WorkflowHistory => Set<WorkflowHistoryEntry>();
+    public DbSet<MatchingRun> MatchingRuns => Set<MatchingRun>();
+    public DbSet<MatchingMatch> MatchingMatches => Set<MatchingMatch>();
+    public DbSet<MatchingInvitation> MatchingInvitations => Set<MatchingInvitation>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -157,6 +161,8 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             e.HasOne<CalendarYearRow>().WithMany().HasForeignKey(c => c.Year).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(c => c.Year);
         });
+
+        MatchingModel.Configure(model);
 
         // The runtime's tables and columns are snake_case already; ApplySnakeCase only normalises their key/index names.
         model.ApplyWorkflowModel();

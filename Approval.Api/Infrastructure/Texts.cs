@@ -161,6 +161,17 @@ public static class Texts
     public static readonly LocalizedText InvalidRegion = new("须为 6 位行政区划代码", "must be a 6-digit administrative division code");
     public static readonly LocalizedText CertificateFormat = new("须为 20 位：持证人身份证号码 + 残疾类别（1-7）+ 残疾等级（1-4）", "must be 20 characters: the holder's ID number, a category digit (1-7) and a grade digit (1-4)");
     public static readonly LocalizedText CertificateOfApplicant = new("须以申请人的身份证号码开头", "must begin with the applicant's ID number");
+    // ---- proactive matching (免申即享)
+    public static readonly LocalizedText UnknownMatchingRun = new("没有这次匹配", "Unknown matching run");
+    public static LocalizedText UnknownMatchingRunDetail(string bundle, Guid id) => new($"事项包“{bundle}”没有编号为 {id} 的匹配。", $"Bundle '{bundle}' has no matching run {id}.");
+    public static readonly LocalizedText MatchingRunActive = new("已有匹配在进行", "A matching run is in progress");
+    public static LocalizedText MatchingRunActiveDetail(string url) => new($"本事项包已有一次匹配尚未结束：{url}，结束后再发起。", $"This bundle has a run that has not ended: {url}. Start another once it has.");
+    public static readonly LocalizedText MatchingRunNotFinished = new("匹配尚未完成", "Matching run not finished");
+    public static readonly LocalizedText MatchingRunNotFinishedDetail = new("匹配完成后才能发出邀请。", "Invitations are created once the run has finished.");
+    public static readonly LocalizedText NotAPersonBundle = new("须为以居民身份证号申请的事项包（applicant.idNumber），共享数据按人匹配", "must be a bundle applied for by a person (applicant.idNumber): the registry is matched person by person");
+    public static LocalizedText Invitation(LocalizedText bundle, IEnumerable<LocalizedText> items) => new(
+        $"根据共享数据，您可能符合{bundle.Zh}中以下事项的条件：{string.Join("、", items.Select(i => i.Zh))}。欢迎申请（一次申请、一套材料）。",
+        $"From shared data you may qualify for these items of {bundle.En}: {string.Join(", ", items.Select(i => i.En))}. You are welcome to apply (one application, one set of materials).");
 }
 
 /// <summary>

@@ -19,6 +19,7 @@ public static class AccessPolicies
     public const string ReadTasks = "read-tasks";
     public const string DecideTasks = "decide-tasks";
     public const string Admin = "admin";
+    public const string OwnInvitations = "own-invitations";
 
     /// <summary>The claim naming a kiosk's session: one citizen's use of the device, from reading the ID card to leaving.</summary>
     public const string SessionClaim = "sid";
@@ -34,6 +35,7 @@ public static class AccessPolicies
         [ReadTasks] = [Roles.Reviewer, Roles.Admin],
         [DecideTasks] = [Roles.Reviewer],
         [Admin] = [Roles.Admin],
+        [OwnInvitations] = [Roles.Applicant],
     };
 
     public static IServiceCollection AddAccessPolicies(this IServiceCollection services)

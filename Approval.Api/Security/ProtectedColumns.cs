@@ -33,6 +33,8 @@ public static class ProtectedColumns
         .. Of<ApplicationMaterial>("application_materials", m => m.Id.ToString("N"), m => m.FileName, m => m.Content),
         .. Of<ComplaintTask>("complaint_tasks", c => c.Id.ToString("N"), c => c.Comment, c => c.Resolution),
         .. Of<SharedRecord>("shared_records", r => $"{r.Source}:{r.SubjectHash}:{r.Batch}", r => r.AttributesJson),
+        .. Of<Matching.MatchingMatch>("matching_matches", m => $"{m.RunId:N}:{m.SubjectHash}", m => m.ItemsJson),
+        .. Of<Matching.MatchingInvitation>("matching_invitations", i => $"{i.BundleCode}:{i.SubjectHash}", i => i.ItemsJson),
     ];
 
     private static readonly Dictionary<Type, Column[]> ByEntity = All.GroupBy(c => c.Entity).ToDictionary(g => g.Key, g => g.ToArray());

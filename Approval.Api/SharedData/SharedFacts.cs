@@ -49,37 +49,7 @@ public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedD
         bool InForce(DateOnly? from, DateOnly? to) => (from is null || from <= asOf) && (to is null || to >= asOf);
         var of = (string source, string? subject) => records.Where(r => r.Source == source && r.SubjectHash == subject && InForce(r.ValidFrom, r.ValidTo)).ToList();
 
-        if (applicant is not null)
-        {
-            if (of("population-registry", applicant).FirstOrDefault() is { } person)
-            {
-                var a = Attrs(person.AttributesJson);
-                result["shared.population.identityConfirmed"] = Text(a, "name") is { } n && n == Text(facts, "applicant.name");
-                result["shared.population.hukouRegion"] = Text(a, "hukouRegion");
-                if (agent is not null)
-                    result["shared.population.guardianConfirmed"] = a.TryGetProperty("guardians", out var g) && g.EnumerateArray().Any(x => x.GetString() == agent);
-            }
-            var hardship = records.Where(r => r.Source == "civil-affairs" && r.SubjectHash == applicant).ToList();
-            if (hardship.Count > 0)
-            {
-                var inForce = hardship.Where(r => InForce(r.ValidFrom, r.ValidTo)).Select(r => Text(Attrs(r.AttributesJson), "status")).ToHashSet();
-                foreach (var status in SharedSources.HardshipStatuses) result[$"shared.civilAffairs.{status}"] = inForce.Contains(status);
-            }
-            if (of("e-certificate", applicant).FirstOrDefault() is { } certificate)
-            {
-                var a = Attrs(certificate.AttributesJson);
-                result["shared.disabilityCertificate.number"] = Text(a, "number");
-                result["shared.disabilityCertificate.category"] = Text(a, "category");
-                result["shared.disabilityCertificate.grade"] = (long)a.GetProperty("grade").GetInt32();
-            }
-            if (of("hrss-pension", applicant).FirstOrDefault() is { } pension)
-            {
-                var a = Attrs(pension.AttributesJson);
-                result["shared.pension.enrolled"] = a.GetProperty("enrolled").GetBoolean();
-                result["shared.pension.receiving"] = a.GetProperty("receiving").GetBoolean();
-            }
-            if (of("bank-registry", applicant).Count > 0) result["shared.bankAccount.registered"] = true;
-        }
+        if (applicant is not null) AddPerson(result, records, applicant, Text(facts, "applicant.name"), agent, asOf);
 
         if (Lookup(facts, "enterprise") is not null)
         {
@@ -100,6 +70,53 @@ public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedD
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The <c>shared.*</c> facts about one person from their records (any order; records of other subjects are ignored):
+    /// population (identity against <paramref name="name"/>, hukou, guardianship of <paramref name="agent"/>), 民政 hardship,
+    /// e-certificate, pension and bank registration, each in force on <paramref name="asOf"/>.
+    /// </summary>
+    public static void AddPerson(Dictionary<string, object?> result, IReadOnlyList<SharedRecord> records, string applicant, string? name, string? agent, DateOnly asOf)
+    {
+        bool InForce(DateOnly? from, DateOnly? to) => (from is null || from <= asOf) && (to is null || to >= asOf);
+        SharedRecord? First(string source) => records.FirstOrDefault(r => r.Source == source && r.SubjectHash == applicant && InForce(r.ValidFrom, r.ValidTo));
+
+        if (First("population-registry") is { } person)
+        {
+            using var d = JsonDocument.Parse(person.AttributesJson);
+            var a = d.RootElement;
+            result["shared.population.identityConfirmed"] = Text(a, "name") is { } n && n == name;
+            result["shared.population.hukouRegion"] = Text(a, "hukouRegion");
+            if (agent is not null)
+                result["shared.population.guardianConfirmed"] = a.TryGetProperty("guardians", out var g) && g.EnumerateArray().Any(x => x.GetString() == agent);
+        }
+        var hardship = records.Where(r => r.Source == "civil-affairs" && r.SubjectHash == applicant).ToList();
+        if (hardship.Count > 0)
+        {
+            var inForce = hardship.Where(r => InForce(r.ValidFrom, r.ValidTo)).Select(r =>
+            {
+                using var d = JsonDocument.Parse(r.AttributesJson);
+                return Text(d.RootElement, "status");
+            }).ToHashSet();
+            foreach (var status in SharedSources.HardshipStatuses) result[$"shared.civilAffairs.{status}"] = inForce.Contains(status);
+        }
+        if (First("e-certificate") is { } certificate)
+        {
+            using var d = JsonDocument.Parse(certificate.AttributesJson);
+            var a = d.RootElement;
+            result["shared.disabilityCertificate.number"] = Text(a, "number");
+            result["shared.disabilityCertificate.category"] = Text(a, "category");
+            result["shared.disabilityCertificate.grade"] = (long)a.GetProperty("grade").GetInt32();
+        }
+        if (First("hrss-pension") is { } pension)
+        {
+            using var d = JsonDocument.Parse(pension.AttributesJson);
+            var a = d.RootElement;
+            result["shared.pension.enrolled"] = a.GetProperty("enrolled").GetBoolean();
+            result["shared.pension.receiving"] = a.GetProperty("receiving").GetBoolean();
+        }
+        if (First("bank-registry") is not null) result["shared.bankAccount.registered"] = true;
     }
 
     private static string? Text(JsonElement e, string path) => JsonPath.Text(e, path);

@@ -431,6 +431,8 @@ public static class HostileSettings
     public static readonly KeyValuePair<string, string?>[] All =
     [
         new("Workflows:RunTimers", "false"), new("Materials:MaxBytes", "65536"), new("Logging:LogLevel:Default", "Warning"),
+        // matching jobs would write rows between requests: runs stay queued here
+        new("Matching:RunJobs", "false"),
         new("Logging:LogLevel:Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", "None"),
     ];
 }

@@ -94,6 +94,11 @@ public abstract class AccessMatrixTests(ApiFactory api)
         ["POST /api/admin/bundles/{bundleCode}/simulations"] =        ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/admin/bundles/{bundleCode}/parameters"] =          ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["POST /api/admin/bundles/{bundleCode}/versions"] =           ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/matching-runs"] =      ("401  403  403   403   403  403    403  403  ok    401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["GET /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}/matches"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["POST /api/admin/bundles/{bundleCode}/matching-runs/{runId:guid}/invitations"] = ("401  403  403   403   403  403    403  403  404   401", "-"),
+        ["GET /api/me/invitations"] =                                 ("401  ok   ok    403   403  403    403  403  403   401", "-"),
         ["GET /api/admin/audit/verification"] =                       ("401  403  403   403   403  403    403  403  ok    401", "-"),
         ["GET /api/ui/config"] =                                      ("ok   ok   ok    ok    ok   ok     ok   ok   ok    ok", "-"),
     };
@@ -325,7 +330,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
         var task = known ? target.TaskId : Guid.NewGuid();
         var path = key[(space + 1)..]
             .Replace("{id:guid}", id.ToString()).Replace("{taskId:guid}", task.ToString()).Replace("{materialCode}", target.Material)
-            .Replace("{bundleCode}", target.Bundle).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs")
+            .Replace("{bundleCode}", key.Contains("matching-runs") ? "disability-assistance" : target.Bundle).Replace("{runId:guid}", Guid.NewGuid().ToString()).Replace("{year:int}", method == "PUT" ? "2030" : "2026").Replace("{source}", "civil-affairs")
             .Replace("{receiptNumber}", known ? target.ReceiptNumber : "YJS-20000101-999999")
             .Replace("{materialId:guid}", (known ? target.MaterialId : Guid.NewGuid()).ToString());
         if (key == "GET /api/tasks") path += $"?department={target.RightDepartment}";
@@ -358,6 +363,7 @@ public abstract class AccessMatrixTests(ApiFactory api)
                     ? new JsonObject { ["parameter"] = "livingSubsidyMonthly", ["from"] = "2030-01-01", ["value"] = 200 + Interlocked.Increment(ref _published) }
                     : new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2030-01-01", ["value"] = 200 + Interlocked.Increment(ref _published) }),
             }),
+            "POST /api/admin/bundles/{bundleCode}/matching-runs" => Json(new JsonObject { ["asOf"] = "2026-11-23" }),
             "PUT /api/admin/calendars/{year:int}" => Json(new JsonObject
             {
                 ["year"] = 2030, ["source"] = "matrix", ["makeUpWorkingDays"] = new JsonArray(),

@@ -339,6 +339,35 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
     }
 
     [Fact]
+    public async Task AdminMatching_ImportRunAndInvite_PersonListedMaskedAndInvited()
+    {
+        var id = NewPerson();
+        var http = _api.ClientAs(Approval.Api.Security.Roles.Admin);
+        foreach (var (source, record) in new[]
+        {
+            ("population-registry", $$$"""[{"subject":"{{{id}}}","attributes":{"name":"赵六","hukouRegion":"371581"}}]"""),
+            ("civil-affairs", $$$"""[{"subject":"{{{id}}}","validFrom":"2026-01-01","attributes":{"status":"dibao"}}]"""),
+        })
+            (await http.PostAsync($"/api/admin/shared-data/{source}", new StringContent(record, System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var admin = await SignInAsync("admin");
+        await Assertions.Expect(admin.Locator("[data-total]")).ToBeVisibleAsync();
+
+        await admin.Locator("#tab-matching").ClickAsync();
+        await admin.Locator("#mr-bundle").SelectOptionAsync("disability-assistance");
+        await admin.Locator("#mr-start").ClickAsync();
+        await Assertions.Expect(admin.Locator("[data-state='finished']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var row = admin.Locator($"tr[data-subject='{_api.Service<Approval.Api.Security.PersonalData>().Hash(id)[..12]}']");
+        await Assertions.Expect(row).ToContainTextAsync("赵*");
+        await Assertions.Expect(row).ToContainTextAsync("A4");
+        await Assertions.Expect(row).Not.ToContainTextAsync("赵六");
+        await ShotAsync(admin, "admin-matching");
+        await admin.Locator("#mr-invite").ClickAsync();
+        await Assertions.Expect(admin.Locator(".alert-ok")).ToBeVisibleAsync();
+        await Assertions.Expect(row.Locator("td").Last).ToHaveTextAsync("✔");
+        AssertNoServerErrors();
+    }
+
+    [Fact]
     public async Task Accessibility_EveryScreen_LabelledControlsReadableButtonsAndSkipLink()
     {
         foreach (var (role, department) in new (string, string?)[] { ("clerk", null), ("reviewer", "dpf"), ("applicant", null), ("kiosk", null), ("admin", null) })

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, clear, problemBox, info, table, fmtTime } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { reform, policy } from './policy.js';
+import { matching } from './matching.js';
 
 function bar(value, max, label) {
   const fill = h('span', { class: 'bar-fill' });
@@ -99,7 +100,7 @@ async function versions(target) {
 
 export async function admin(main) {
   const tabs = [['dashboard', t('dashboard'), dashboard], ['shared', t('sharedData'), sharedData], ['calendar', t('calendar'), calendar], ['versions', t('versions'), versions],
-    ['reform', t('reform'), reform], ['policy', t('policy'), policy]];
+    ['reform', t('reform'), reform], ['policy', t('policy'), policy], ['matching', t('matchingTab'), matching]];
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: '0' });
   const buttons = tabs.map(([key, label, fn], i) => h('button', {
     type: 'button', role: 'tab', id: `tab-${key}`, 'aria-selected': i === 0 ? 'true' : 'false', dataset: { tab: key },
