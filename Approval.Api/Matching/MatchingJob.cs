@@ -100,7 +100,7 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
         var people = records.GroupBy(r => r.SubjectHash).ToList();
         var names = bundle.Items.ToDictionary(i => i.Code, i => i.Name);
         var found = new ConcurrentBag<MatchingMatch>();
-        var context = new Context(run, rules, names, taken, personal, ReadsName(bundle), new ConcurrentDictionary<string, AssessmentResult>());
+        var context = new Context(run, rules, names, taken, personal, RegistryPerson.ReadsName(bundle), new ConcurrentDictionary<string, AssessmentResult>());
         Parallel.ForEach(people, new ParallelOptions { CancellationToken = ct }, person =>
         {
             if (Evaluate(person.Key, person.ToList(), context) is { } match) found.Add(match);
@@ -116,10 +116,6 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
     private sealed record Context(MatchingRun Run, BundleRules Rules, IReadOnlyDictionary<string, LocalizedText> Names, HashSet<(string, string)> Taken,
         PersonalData Personal, bool FormWithName, ConcurrentDictionary<string, AssessmentResult> Results);
 
-    /// <summary>Whether the bundle's rules read the applicant's name (otherwise the one form is built without it).</summary>
-    private static bool ReadsName(Approval.Rules.Bundles.BundleDefinition bundle) =>
-        !bundle.Files.TryGetValue("rules.yaml", out var rules) || rules.Contains("applicant.name", StringComparison.Ordinal);
-
     /// <summary>
     /// The person's eligible items not applied for. The rules are a function of their inputs (the one form, the shared facts,
     /// the date): persons whose inputs are identical — no ID number known, same hukou and same shared facts, which is most
@@ -128,7 +124,7 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
     private static MatchingMatch? Evaluate(string subject, IReadOnlyList<SharedRecord> records, Context c)
     {
         var run = c.Run;
-        var person = Person.From(subject, records, run.AsOf, c.Personal);
+        var person = RegistryPerson.From(subject, records, run.AsOf, c.Personal);
         if (person is null) return null;
         var shared = new Dictionary<string, object?>();
         SharedFacts.AddPerson(shared, records, subject, person.Name, agent: null, run.AsOf);
@@ -139,7 +135,7 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
             return c.Rules.Assess(FactSet.From(facts.RootElement, shared), run.AsOf);
         }
         var result = person.IdNumber is null
-            ? c.Results.GetOrAdd(Key(form, shared), _ => Assess())
+            ? c.Results.GetOrAdd(RegistryPerson.Key(form, shared), _ => Assess())
             : Assess();
         var (names, taken) = (c.Names, c.Taken);
         var items = result.Items
@@ -158,55 +154,6 @@ internal sealed class MatchingJob(IServiceScopeFactory scopes, MatchingOptions o
         };
     }
 
-    private static string Key(byte[] form, Dictionary<string, object?> shared) =>
-        System.Text.Encoding.UTF8.GetString(form) + string.Concat(shared.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"|{kv.Key}={kv.Value}"));
-
-    /// <summary>
-    /// What the registry says about one person as the one form would: the name and hukou from the population record in
-    /// force, and the ID number only where the person's e-certificate carries it (its first 18 characters, checked
-    /// against the subject's keyed hash). Without it the age is unknown and rules that need it do not conclude.
-    /// </summary>
-    private sealed record Person(string Name, string? HukouRegion, string? IdNumber)
-    {
-        public static Person? From(string subject, IReadOnlyList<SharedRecord> records, DateOnly asOf, PersonalData personal)
-        {
-            bool InForce(SharedRecord r) => (r.ValidFrom is null || r.ValidFrom <= asOf) && (r.ValidTo is null || r.ValidTo >= asOf);
-            var population = records.FirstOrDefault(r => r.Source == Registry && InForce(r));
-            if (population is null) return null;
-            string? name, hukou, id = null;
-            using (var d = JsonDocument.Parse(population.AttributesJson))
-            {
-                name = JsonPathText(d.RootElement, "name");
-                hukou = JsonPathText(d.RootElement, "hukouRegion");
-            }
-            if (records.FirstOrDefault(r => r.Source == "e-certificate" && InForce(r)) is { } certificate)
-            {
-                using var d = JsonDocument.Parse(certificate.AttributesJson);
-                if (JsonPathText(d.RootElement, "number") is { Length: >= 18 } number && ChineseId.IsValid(number[..18]) && personal.Hash(number[..18]) == subject)
-                    id = number[..18];
-            }
-            return name is null ? null : new Person(name, hukou, id);
-        }
-
-        public byte[] FormJson(bool withName)
-        {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("applicant");
-                if (IdNumber is not null) w.WriteString("idNumber", IdNumber);
-                if (withName) w.WriteString("name", Name);
-                if (HukouRegion is not null) w.WriteString("hukouRegion", HukouRegion);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            return buffer.ToArray();
-        }
-
-        private static string? JsonPathText(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-    }
 }
 
 internal static class MatchingJson

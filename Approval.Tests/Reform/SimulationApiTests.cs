@@ -68,6 +68,86 @@ public abstract class SimulationApiTests(IWorkflowApi workflow)
         Assert.True(result.GetProperty("yearlyCostDelta").GetDecimal() >= 240m);
     }
 
+    private async Task ImportAsync(string source, JsonObject record)
+    {
+        var response = await As(Roles.Admin).PostAsync($"/api/admin/shared-data/{source}", Json(new JsonArray(record)));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>In the registry only: a resident of 临清 on dibao with a grade-2 physical e-certificate (A2 eligible), who has not applied.</summary>
+    private async Task<string> RegisterAsync(string name)
+    {
+        var id = TestIds.Person(new DateOnly(1960, 1, 1).AddDays(Interlocked.Increment(ref _people) * 17 + Random.Shared.Next(400)), 3);
+        await ImportAsync("population-registry", new JsonObject { ["subject"] = id, ["attributes"] = new JsonObject { ["name"] = name, ["hukouRegion"] = "371581" } });
+        await ImportAsync("civil-affairs", new JsonObject { ["subject"] = id, ["validFrom"] = "2026-01-01", ["attributes"] = new JsonObject { ["status"] = "dibao" } });
+        await ImportAsync("e-certificate", new JsonObject { ["subject"] = id, ["attributes"] = new JsonObject { ["number"] = id + "42", ["category"] = "physical", ["grade"] = 2 } });
+        return id;
+    }
+
+    [Fact]
+    public async Task Simulate_OverTheRegistry_ListsThePersonWhoHasNotAppliedMaskedWithTheYearlyDifference()
+    {
+        var id = await RegisterAsync("孙大成");
+        var body = LivingSubsidy(160);
+        body["registry"] = true;
+
+        var result = await SimulateAsync(body);
+
+        var registry = result.GetProperty("registry");
+        Assert.True(registry.GetProperty("persons").GetInt32() >= 1);
+        var reference = _api.Service<PersonalData>().Hash(id)[..12];
+        var person = registry.GetProperty("changedPersons").EnumerateArray().Single(p => p.GetProperty("reference").GetString() == reference);
+        Assert.Equal("孙**", person.GetProperty("maskedName").GetString());
+        Assert.DoesNotContain(id, person.ToString());
+        var a2 = person.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "A2");
+        Assert.Equal((140m * 12, 160m * 12), (a2.GetProperty("yearlyInForce").GetDecimal(), a2.GetProperty("yearlyDraft").GetDecimal()));
+        Assert.True(registry.GetProperty("yearlyCostDelta").GetDecimal() >= 240m);
+        Assert.Equal(registry.GetProperty("yearlyCostDraft").GetDecimal() - registry.GetProperty("yearlyCostInForce").GetDecimal(), registry.GetProperty("yearlyCostDelta").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Simulate_OverTheRegistry_APersonWhoAppliedIsCountedOnceAsAnApplication()
+    {
+        var id = await RegisterAsync("钱小成");
+        var facts = SampleFacts.DisabilityApplicant(id);
+        facts["disability"] = new JsonObject { ["hasCertificate"] = true, ["certificateNumber"] = id + "42", ["category"] = "physical", ["grade"] = 2, ["needsLongTermCare"] = true };
+        var submitted = await As(Roles.Clerk).PostAsync("/api/applications", Json(new JsonObject { ["bundleCode"] = A, ["channel"] = "window", ["facts"] = facts }));
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        var applicationId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var body = LivingSubsidy(161);
+        body["registry"] = true;
+
+        var result = await SimulateAsync(body);
+
+        var reference = _api.Service<PersonalData>().Hash(id)[..12];
+        Assert.DoesNotContain(result.GetProperty("registry").GetProperty("changedPersons").EnumerateArray(), p => p.GetProperty("reference").GetString() == reference);
+        Assert.Contains(result.GetProperty("changedApplications").EnumerateArray(), a => a.GetProperty("applicationId").GetGuid() == applicationId);
+    }
+
+    [Fact]
+    public async Task Simulate_OverTheRegistryForACompanyBundle_Is400NamingRegistry()
+    {
+        var body = new JsonObject
+        {
+            ["changes"] = new JsonArray(new JsonObject { ["parameter"] = "minDistanceToSchoolM", ["from"] = "2027-01-01", ["value"] = 300 }), ["registry"] = true,
+        };
+
+        var response = await As(Roles.Admin).PostAsync("/api/admin/bundles/entertainment-venue/simulations", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("registry", out _));
+    }
+
+    [Fact]
+    public async Task Simulate_WithoutRegistry_HasNoRegistryPart()
+    {
+        await SubmitCertificateHolderAsync();
+
+        var result = await SimulateAsync(LivingSubsidy(162));
+
+        Assert.False(result.TryGetProperty("registry", out _));
+    }
+
     [Fact]
     public async Task Simulate_SameValueAsInForce_NothingChanges()
     {
@@ -118,6 +198,7 @@ public abstract class SimulationApiTests(IWorkflowApi workflow)
     [InlineData("""{ "changes": [ { "parameter": "livingSubsidyMonthly", "value": 160 } ] }""", "changes[0].from")]
     [InlineData("""{ "changes": [ { "parameter": "livingSubsidyMonthly", "from": "2027-01-01", "value": 160 } ], "limit": 0 }""", "limit")]
     [InlineData("""{ "changes": [ { "parameter": "livingSubsidyMonthly", "from": "2027-01-01", "value": 160 } ], "extra": 1 }""", "extra")]
+    [InlineData("""{ "changes": [ { "parameter": "livingSubsidyMonthly", "from": "2027-01-01", "value": 160 } ], "registry": "yes" }""", "registry")]
     public async Task Simulate_BadRequest_400NamingTheField(string body, string field)
     {
         var response = await As(Roles.Admin).PostAsync($"/api/admin/bundles/{A}/simulations", new StringContent(body, Encoding.UTF8, "application/json"));

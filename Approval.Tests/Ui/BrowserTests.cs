@@ -218,8 +218,9 @@ public sealed class BrowserTests : IClassFixture<BrowserApi>
         await admin.Locator("#pol-value").FillAsync("165");
         await admin.Locator("#pol-publish").ClickAsync();
         await Assertions.Expect(admin.Locator(".alert-error")).ToBeVisibleAsync();
+        await admin.Locator("#pol-registry").CheckAsync();
         await admin.Locator("#pol-simulate").ClickAsync();
-        await Assertions.Expect(admin.Locator(".simulation")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator(".simulation .registry-impact")).ToBeVisibleAsync();
         await ShotAsync(admin, "admin-policy-simulation");
         await admin.Locator("#pol-confirm").CheckAsync();
         await admin.Locator("#pol-publish").ClickAsync();

@@ -16,6 +16,7 @@ const texts = {
     costInForce: '现行版本年度支出', costDraft: '草案年度支出', costDelta: '差额', eligibleInForce: '现行可办', eligibleDraft: '草案可办',
     outcomeChanges: '结果变化', amountChanges: '金额变化', receipt: '受理编号', changes: '变化', published: '版本 {v} 已生效（原版本 {p}），新申请即按新版本办理',
     number: '数值', flag: '开关', versionInForce: '现行版本',
+    withRegistry: '同时测算共享数据中尚未申请的人员', registry: '共享数据中尚未申请的人员：{n} 人中 {changed} 人结果或金额变化', person: '人员', maskedId: '身份证号',
   },
   en: {
     measure: 'Measure', before: 'Separately', after: 'One thing', change: 'Change', forms: 'Forms', materialSubmissions: 'Material submissions', visits: 'Visits', workingDays: 'Working days',
@@ -27,6 +28,7 @@ const texts = {
     costInForce: 'Yearly cost in force', costDraft: 'Yearly cost of the draft', costDelta: 'Difference', eligibleInForce: 'Eligible now', eligibleDraft: 'Eligible in draft',
     outcomeChanges: 'Outcome changes', amountChanges: 'Amount changes', receipt: 'Receipt', changes: 'Changes', published: 'Version {v} is in force (was {p}); new applications use it',
     number: 'number', flag: 'switch', versionInForce: 'Version in force',
+    withRegistry: 'Also the registry\'s persons who have not applied', registry: 'Registry persons who have not applied: {changed} of {n} change outcome or amount', person: 'Person', maskedId: 'ID number',
   },
 };
 
@@ -60,6 +62,23 @@ export async function reform(target) {
   clear(target, reports);
 }
 
+function impactTable(items) {
+  return table(null, [tx('item'), tx('eligibleInForce'), tx('eligibleDraft'), tx('outcomeChanges'), tx('amountChanges'), tx('costInForce'), tx('costDraft'), tx('costDelta')],
+    items.map((i) => h('tr', { class: i.outcomeChanges || i.amountChanges ? 'changed' : '' }, h('td', {}, i.item), num(i.eligibleInForce), num(i.eligibleDraft),
+      num(i.outcomeChanges), num(i.amountChanges), num(money(i.yearlyCostInForce)), num(money(i.yearlyCostDraft)), num(money(i.yearlyCostDelta)))));
+}
+
+const changeText = (items) => items.map((i) => `${i.item}: ${t(`outcomes.${i.outcomeInForce}`)} → ${t(`outcomes.${i.outcomeDraft}`)}, ${money(i.yearlyInForce)} → ${money(i.yearlyDraft)}`).join('; ');
+
+function registryReport(r) {
+  return h('section', { class: 'registry-impact', dataset: { changed: r.personsChanged } },
+    h('h3', {}, tx('registry', { n: r.persons, changed: r.personsChanged }) + (r.truncated ? tx('truncated', { n: r.persons }) : '')),
+    h('p', { class: 'small' }, `${tx('costInForce')} ${money(r.yearlyCostInForce)} · ${tx('costDraft')} ${money(r.yearlyCostDraft)} · ${tx('costDelta')} ${r.yearlyCostDelta > 0 ? '+' : ''}${money(r.yearlyCostDelta)}`),
+    impactTable(r.items),
+    r.changedPersons.length ? table(null, [tx('person'), tx('maskedId'), tx('changes')], r.changedPersons.map((p) => h('tr', { dataset: { reference: p.reference } },
+      h('td', {}, p.maskedName, ' ', h('span', { class: 'small mono' }, p.reference)), h('td', { class: 'mono' }, p.maskedId ?? '—'), h('td', {}, changeText(p.items))))) : null);
+}
+
 function simulationReport(s) {
   return h('div', { class: 'simulation', dataset: { changed: s.applicationsChanged } },
     info(tx('simulated', { asOf: s.asOf, n: s.applications, changed: s.applicationsChanged }) + (s.truncated ? tx('truncated', { n: s.applications }) : ''), 'info'),
@@ -67,12 +86,10 @@ function simulationReport(s) {
       h('div', { class: 'card' }, h('div', { class: 'big' }, money(s.yearlyCostInForce)), tx('costInForce')),
       h('div', { class: 'card' }, h('div', { class: 'big' }, money(s.yearlyCostDraft)), tx('costDraft')),
       h('div', { class: 'card' }, h('div', { class: 'big', dataset: { delta: s.yearlyCostDelta } }, `${s.yearlyCostDelta > 0 ? '+' : ''}${money(s.yearlyCostDelta)}`), tx('costDelta'))),
-    table(null, [tx('item'), tx('eligibleInForce'), tx('eligibleDraft'), tx('outcomeChanges'), tx('amountChanges'), tx('costInForce'), tx('costDraft'), tx('costDelta')],
-      s.items.map((i) => h('tr', { class: i.outcomeChanges || i.amountChanges ? 'changed' : '' }, h('td', {}, i.item), num(i.eligibleInForce), num(i.eligibleDraft),
-        num(i.outcomeChanges), num(i.amountChanges), num(money(i.yearlyCostInForce)), num(money(i.yearlyCostDraft)), num(money(i.yearlyCostDelta))))),
+    impactTable(s.items),
     s.changedApplications.length ? table(null, [tx('receipt'), tx('changes')], s.changedApplications.map((a) => h('tr', { dataset: { receipt: a.receiptNumber } },
-      h('td', { class: 'mono' }, a.receiptNumber),
-      h('td', {}, a.items.map((i) => `${i.item}: ${t(`outcomes.${i.outcomeInForce}`)} → ${t(`outcomes.${i.outcomeDraft}`)}, ${money(i.yearlyInForce)} → ${money(i.yearlyDraft)}`).join('; '))))) : null);
+      h('td', { class: 'mono' }, a.receiptNumber), h('td', {}, changeText(a.items))))) : null,
+    s.registry ? registryReport(s.registry) : null);
 }
 
 export async function policy(target) {
@@ -82,6 +99,7 @@ export async function policy(target) {
   const from = h('input', { id: 'pol-from', type: 'date', required: true });
   const valueBox = h('span');
   const confirm = h('input', { type: 'checkbox', id: 'pol-confirm' });
+  const withRegistry = h('input', { type: 'checkbox', id: 'pol-registry' });
   const list = h('div');
   const out = h('div', { 'aria-live': 'polite' });
   let params = null;
@@ -111,7 +129,7 @@ export async function policy(target) {
   const simulate = async () => {
     try {
       const body = { changes: [change()] };
-      const s = await api(`/api/admin/bundles/${bundle.value}/simulations`, { method: 'POST', body });
+      const s = await api(`/api/admin/bundles/${bundle.value}/simulations`, { method: 'POST', body: withRegistry.checked ? { ...body, registry: true } : body });
       simulated = { key: JSON.stringify(body), basedOn: s.versionInForce };
       confirm.checked = false;
       clear(out, simulationReport(s));
@@ -138,6 +156,7 @@ export async function policy(target) {
         h('div', { class: 'field' }, h('label', { for: 'pol-parameter' }, tx('parameter')), parameter),
         h('div', { class: 'field' }, h('label', { for: 'pol-from' }, tx('from')), from),
         h('div', { class: 'field' }, h('label', { for: 'pol-value' }, tx('value')), valueBox)),
+      h('div', { class: 'check' }, withRegistry, h('label', { for: 'pol-registry' }, tx('withRegistry'))),
       h('button', { type: 'submit', class: 'primary', id: 'pol-simulate' }, tx('simulate')),
       h('div', { class: 'check' }, confirm, h('label', { for: 'pol-confirm' }, tx('confirmPublish'))),
       h('button', { type: 'button', id: 'pol-publish', onclick: publish }, tx('publish'))),
