@@ -37,9 +37,10 @@ rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited with $status"; fi
 
 # The README's command blocks (scripts/walkthroughs.sh): on a full run, each walk-through counts as one test.
+# (tee to a copy of stderr, not to /dev/stderr: reopening that truncates a log file stderr is redirected to.)
 if [ $# -eq 0 ]; then
   command -v jq >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq jq; } >&2
-  walk=$(scripts/walkthroughs.sh | tee /dev/stderr | sed -n 's/^walkthroughs: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+  walk=$(scripts/walkthroughs.sh | tee >(cat >&2) | sed -n 's/^walkthroughs: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
   read -r wp wf <<<"${walk:-0 1}"
   passed=$((passed + wp)); failed=$((failed + wf))
 fi

@@ -4,6 +4,7 @@
 # creates the role and database README.md's connection string names (approval / approval, password approval; the
 # server trusts loopback connections), and prints `export` lines for the caller to eval: APPROVAL_PG_DIR, APPROVAL_PG_PORT,
 # APPROVAL_TEST_POSTGRES (the superuser connection the tests create their databases with).
+# APPROVAL_PG_OPTIONS adds server settings (bench/load.sh loads pg_stat_statements with it).
 #   eval "$(scripts/postgres.sh start)"   ...   scripts/postgres.sh stop "$APPROVAL_PG_DIR"
 set -euo pipefail
 
@@ -41,7 +42,7 @@ start() {
   "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${APPROVAL_PG_OPTIONS:-}" start >&2 \
     || { cat "$dir/server.log" >&2; exit 1; }
   "${run_as[@]}" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
     -c "CREATE ROLE approval LOGIN PASSWORD 'approval'" -c "CREATE DATABASE approval OWNER approval" >&2 \

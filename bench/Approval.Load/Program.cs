@@ -83,8 +83,8 @@ var inbox = await Phase.Run("inbox (civil-affairs, open, 20 per page)", Math.Max
 });
 
 Console.WriteLine();
-Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms | API CPU ms/op | PostgreSQL CPU ms/op |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms | API CPU ms/op | PostgreSQL CPU ms/op | load tool CPU ms/op | API peak RSS MB |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 foreach (var r in new[] { submit, decide, inbox }) Console.WriteLine(r.Row());
 return submit.Failed + decide.Failed + inbox.Failed == 0 ? 0 : 1;
 
@@ -113,9 +113,10 @@ StringContent Body(int n)
     return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 }
 
-sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99, double ApiCpuMs, double PgCpuMs)
+sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99, double ApiCpuMs, double PgCpuMs,
+    double LoadCpuMs, double ApiRssMb)
 {
-    public string Row() => $"| {Name} | {Operations:N0} | {Failed:N0} | {Operations / Elapsed.TotalSeconds:N0} | {P50:N1} | {P99:N1} | {Per(ApiCpuMs)} | {Per(PgCpuMs)} |";
+    public string Row() => $"| {Name} | {Operations:N0} | {Failed:N0} | {Operations / Elapsed.TotalSeconds:N0} | {P50:N1} | {P99:N1} | {Per(ApiCpuMs)} | {Per(PgCpuMs)} | {Per(LoadCpuMs)} | {(ApiRssMb < 0 ? "–" : ApiRssMb.ToString("N0"))} |";
 
     private string Per(double ms) => ms < 0 || Operations == 0 ? "–" : (ms / Operations).ToString("N2");
 }
@@ -127,6 +128,21 @@ sealed class CpuMeter(int apiPid, int pgPid)
     private static readonly double Tick = 100.0; // USER_HZ on Linux
 
     public (double Api, double Pg) Read() => (apiPid > 0 ? Own(apiPid) : -1, pgPid > 0 ? Postgres() : -1);
+
+    /// <summary>CPU seconds used by this load generator itself, so that its share of the machine is visible.</summary>
+    public static double Self() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>The API's resident set in MB (VmRSS), or -1 without an API process id.</summary>
+    public double ApiRssMb()
+    {
+        if (apiPid <= 0) return -1;
+        try
+        {
+            var line = File.ReadLines($"/proc/{apiPid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (IOException) { return -1; }
+    }
 
     private double Postgres()
     {
@@ -161,6 +177,17 @@ static class Phase
     public static async Task<PhaseResult> Run(string name, int clients, int operations, Func<Task<bool>> operation, bool quiet = false)
     {
         var cpuBefore = Cpu.Read();
+        var selfBefore = CpuMeter.Self();
+        var peakRss = Cpu.ApiRssMb();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peakRss = Math.Max(peakRss, Cpu.ApiRssMb());
+                try { await Task.Delay(250, sampling.Token); } catch (OperationCanceledException) { }
+            }
+        });
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var next = 0;
@@ -178,10 +205,15 @@ static class Phase
         }));
         clock.Stop();
         var cpuAfter = Cpu.Read();
+        var selfAfter = CpuMeter.Self();
+        await sampling.CancelAsync();
+        await sampler;
+        peakRss = Math.Max(peakRss, Cpu.ApiRssMb());
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
         var result = new PhaseResult(name, sorted.Length, failed, clock.Elapsed, P(0.50), P(0.99),
-            cpuBefore.Api < 0 ? -1 : (cpuAfter.Api - cpuBefore.Api) * 1000, cpuBefore.Pg < 0 ? -1 : (cpuAfter.Pg - cpuBefore.Pg) * 1000);
+            cpuBefore.Api < 0 ? -1 : (cpuAfter.Api - cpuBefore.Api) * 1000, cpuBefore.Pg < 0 ? -1 : (cpuAfter.Pg - cpuBefore.Pg) * 1000,
+            (selfAfter - selfBefore) * 1000, peakRss);
         if (!quiet || failed > 0) Console.WriteLine($"{name}: {result.Operations:N0} in {clock.Elapsed.TotalSeconds:N1} s, {failed} failed");
         return result;
     }
