@@ -13,27 +13,35 @@ namespace Approval.Rules.Engine;
 /// session kept by its thread and emptied afterwards (see <see cref="Worker"/>).
 /// Each rule matches the <see cref="ApplicantFact"/> (its condition is an alpha condition calling the compiled
 /// expression) and, when it reads an intermediate fact or an item's outcome, that slot's <see cref="SlotFact"/>
-/// (a join). Firing inserts linked facts (<see cref="ConclusionFact"/>, and a <see cref="ClaimFact"/> per slot other
-/// rules read); NRules' truth maintenance retracts them when the match goes. Per slot a resolver rule (highest
-/// priority) collects the claims and keeps the slot fact equal to the winning claim, which re-evaluates its readers.
+/// (a join). A rule's actions are tied to NRules' activation triggers: when its match is created or updated it
+/// records its conclusions and its claims on the slots other rules read; when the match is removed (a fact changed)
+/// NRules runs its deactivation action, which withdraws them. Either way the claimed slot facts are settled to the
+/// winning claim and updated in the session, which re-evaluates the rules that read them.
 /// </summary>
 internal sealed class NRulesNetwork
 {
-    private const string ResolverPrefix = "(resolve ";
     private static readonly System.Reflection.MethodInfo HoldsMethod = typeof(NRulesNetwork).GetMethod(nameof(Holds))!;
     private static readonly System.Reflection.MethodInfo HoldsJoinMethod = typeof(NRulesNetwork).GetMethod(nameof(HoldsJoin))!;
-    private static readonly object ConclusionKey = "conclusion";
 
     private readonly Rule[] _rules;
     private readonly CompiledProgram _program;
     private readonly IReadOnlyDictionary<int, SlotResolver> _resolvers;
     private readonly int[] _networkSlots;
     private readonly ClaimSpec[][] _claims;
+    private readonly ClaimSpec[][] _slotClaims;
     private readonly Dictionary<string, int> _index;
     private readonly ISessionFactory _factory;
     private readonly int _assignments;
 
-    private sealed record ClaimSpec(object Key, int Slot, int Rank, Value Outcome, int Assignment);
+    /// <summary>Rule <paramref name="Rule"/> claims a value for network slot <paramref name="SlotIndex"/>; <paramref name="Id"/> indexes the run's claim state.</summary>
+    private sealed record ClaimSpec(int Id, int Rule, int SlotIndex, int Priority, int Rank, Value Outcome, int Assignment)
+    {
+        /// <summary>Outcomes: higher priority, then precedence rank; assignments (rank 0): the earlier rule in agenda order.</summary>
+        public bool Beats(ClaimSpec other) =>
+            Priority != other.Priority ? Priority > other.Priority
+            : Rank != other.Rank ? Rank > other.Rank
+            : Rule < other.Rule;
+    }
 
     [ThreadStatic] private static System.Runtime.CompilerServices.ConditionalWeakTable<NRulesNetwork, EvalContext>? t_contexts;
 
@@ -46,22 +54,27 @@ internal sealed class NRulesNetwork
         _assignments = _rules.Sum(r => r.Assignments.Length);
         _networkSlots = _rules.SelectMany(r => r.Reads)
             .Where(s => program.Slots[s].Kind is SlotKind.Intermediate or SlotKind.Outcome).Distinct().Order().ToArray();
-        var inNetwork = new HashSet<int>(_networkSlots);
-        _claims = _rules.Select(r =>
-                r.OutcomeClaims.Where(c => inNetwork.Contains(c.Slot))
+        var slotIndex = _networkSlots.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
+        var id = 0;
+        _claims = _rules.Select((r, ri) =>
+                r.OutcomeClaims.Where(c => slotIndex.ContainsKey(c.Slot))
                     .Select(c => (c.Slot, c.Rank, Outcome: Definition.Precedence.Values[c.Outcome], Assignment: -1))
-                    .Concat(r.Assignments.Where(a => inNetwork.Contains(a.Slot)).Select(a => (a.Slot, Rank: 0, Outcome: Value.Missing, Assignment: a.Index)))
-                    .Select((c, i) => new ClaimSpec($"claim{i}", c.Slot, c.Rank, c.Outcome, c.Assignment)).ToArray())
+                    .Concat(r.Assignments.Where(a => slotIndex.ContainsKey(a.Slot)).Select(a => (a.Slot, Rank: 0, Outcome: Value.Missing, Assignment: a.Index)))
+                    .Select(c => new ClaimSpec(id++, ri, slotIndex[c.Slot], r.Priority, c.Rank, c.Outcome, c.Assignment)).ToArray())
             .ToArray();
+        _slotClaims = _networkSlots.Select((_, i) => _claims.SelectMany(c => c).Where(c => c.SlotIndex == i).ToArray()).ToArray();
+        ClaimCount = id;
         MaxFirings = 100 + 10 * (_rules.Length + _networkSlots.Length);
 
-        var definitions = _rules.Select(Define).Concat(_networkSlots.Select(DefineResolver)).ToList();
+        var definitions = _rules.Select(Define).ToList();
         _factory = new RuleCompiler { ExpressionCompiler = new FastCompiler() }.Compile(definitions);
     }
 
     public IReadOnlyList<Rule> Rules => _rules;
 
     public int MaxFirings { get; }
+
+    private int ClaimCount { get; }
 
     public EvalContext Rent()
     {
@@ -89,13 +102,9 @@ internal sealed class NRulesNetwork
         var settled = false;
         try
         {
-            worker.Recording = true;
+            Array.Clear(worker.Applicant.Claimed);
+            foreach (var s in worker.Slots) s.Value = Value.Missing;
             session.Insert(worker.Applicant);
-            foreach (var s in worker.Slots)
-            {
-                s.Value = Value.Missing;
-                session.Insert(s);
-            }
             session.Fire(MaxFirings);
             settled = session.Agenda.IsEmpty;
         }
@@ -105,7 +114,6 @@ internal sealed class NRulesNetwork
         }
         finally
         {
-            worker.Recording = false;
             tracer?.Detach(session.Events);
             if (settled) ctx.Engine = worker.Clear();
         }
@@ -116,31 +124,31 @@ internal sealed class NRulesNetwork
 
     /// <summary>
     /// A session kept with its context between assessments on one thread: creating one (its node memories) costs
-    /// more than the assessment. After each run the inserted facts are retracted, which retracts every linked fact
-    /// and empties the agenda, so the next run starts from an empty working memory.
+    /// more than the assessment. The slot facts stay in the session; after each run the applicant is retracted, which
+    /// removes every match (each rule's first pattern is the applicant), and the deactivations this queues are dropped
+    /// from the agenda (the run's conclusions are reset at the start of the next one). With no applicant in the session
+    /// no match holds a slot fact, so resetting the slots' values needs no update, and the next run starts clean.
     /// </summary>
     private sealed class Worker
     {
         public readonly ISession Session;
         public readonly ApplicantFact Applicant;
         public readonly SlotFact[] Slots;
-        public bool Recording;
 
         public Worker(NRulesNetwork network, EvalContext ctx)
         {
             Session = network._factory.CreateSession();
-            Applicant = new ApplicantFact(ctx);
             Slots = network._networkSlots.Select(s => new SlotFact(s, ctx)).ToArray();
-            Session.Events.FactInsertedEvent += (_, e) => { if (Recording && e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = true; };
-            Session.Events.FactRetractedEvent += (_, e) => { if (Recording && e.Fact.Value is ConclusionFact c) ctx.Active[c.Rule] = false; };
+            Applicant = new ApplicantFact(ctx, Slots, network.ClaimCount);
+            Session.InsertAll(Slots);
         }
 
         public Worker? Clear()
         {
             try
             {
-                Session.RetractAll(Slots);
                 Session.Retract(Applicant);
+                Session.Agenda.Clear();
             }
             catch (Exception) { return null; }
             return Session.Agenda.IsEmpty ? this : null;
@@ -166,44 +174,47 @@ internal sealed class NRulesNetwork
         return ctx.Eval(condition).IsTrue;
     }
 
+    /// <summary>The rule's match was created or updated: its conclusions stand, its claims take its current values.</summary>
     public void Fire(IContext context, ApplicantFact a, int rule)
     {
         var ctx = a.Context;
         ctx.Fired[rule]++;
+        ctx.Active[rule] = true;
         foreach (var assignment in _rules[rule].Assignments) ctx.Assigned[assignment.Index] = ctx.Eval(assignment.Expression);
-        var claims = _claims[rule];
-        if (context.GetLinked(ConclusionKey) is null)
+        foreach (var c in _claims[rule])
         {
-            context.InsertLinked(ConclusionKey, new ConclusionFact(rule));
-            foreach (var c in claims)
-                context.InsertLinked(c.Key, new ClaimFact(c.Slot, rule, _rules[rule].Priority, c.Rank, c.Assignment < 0 ? c.Outcome : ctx.Assigned[c.Assignment]));
-            return;
-        }
-        foreach (var c in claims)
-        {
-            if (c.Assignment < 0) continue;
-            var fact = (ClaimFact)context.GetLinked(c.Key)!;
-            if (fact.Value.Equals(ctx.Assigned[c.Assignment])) continue;
-            fact.Value = ctx.Assigned[c.Assignment];
-            context.UpdateLinked(c.Key, fact);
+            var value = c.Assignment < 0 ? c.Outcome : ctx.Assigned[c.Assignment];
+            if (a.Claimed[c.Id] && a.ClaimValues[c.Id].Equals(value)) continue;
+            a.Claimed[c.Id] = true;
+            a.ClaimValues[c.Id] = value;
+            Settle(context, a, c.SlotIndex);
         }
     }
 
-    public static bool Differs(SlotFact s, IEnumerable<ClaimFact> claims) => !Winner(claims).Equals(s.Value);
-
-    public static void Resolve(IContext context, SlotFact s, IEnumerable<ClaimFact> claims)
+    /// <summary>The rule's match went (NRules' deactivation trigger): its conclusions and claims are withdrawn.</summary>
+    public void Withdraw(IContext context, ApplicantFact a, int rule)
     {
-        s.Value = Winner(claims);
-        s.Context.Write(s.Slot, s.Value);
-        context.Update(s);
+        a.Context.Active[rule] = false;
+        foreach (var c in _claims[rule])
+        {
+            if (!a.Claimed[c.Id]) continue;
+            a.Claimed[c.Id] = false;
+            Settle(context, a, c.SlotIndex);
+        }
     }
 
-    private static Value Winner(IEnumerable<ClaimFact> claims)
+    /// <summary>Keeps the slot fact equal to its winning claim; a change is an update in the session, which re-evaluates its readers.</summary>
+    private void Settle(IContext context, ApplicantFact a, int slotIndex)
     {
-        ClaimFact? best = null;
-        foreach (var c in claims)
-            if (best is null || c.Beats(best)) best = c;
-        return best?.Value ?? Value.Missing;
+        ClaimSpec? best = null;
+        foreach (var c in _slotClaims[slotIndex])
+            if (a.Claimed[c.Id] && (best is null || c.Beats(best))) best = c;
+        var value = best is null ? Value.Missing : a.ClaimValues[best.Id];
+        var slot = a.Slots[slotIndex];
+        if (value.Equals(slot.Value)) return;
+        slot.Value = value;
+        a.Context.Write(slot.Slot, value);
+        context.Update(slot);
     }
 
     // ---- the rule model --------------------------------------------------------------------------------------
@@ -235,33 +246,16 @@ internal sealed class NRulesNetwork
                 parameters));
         }
         var context = LinqExpr.Parameter(typeof(IContext), "ctx");
-        builder.RightHandSide().Action(LinqExpr.Lambda(
-            LinqExpr.Call(LinqExpr.Constant(this), nameof(Fire), null, context, a, LinqExpr.Constant(index)), context, a));
-        return builder.Build();
-    }
-
-    private IRuleDefinition DefineResolver(int slot)
-    {
-        var builder = new RuleBuilder();
-        builder.Name(ResolverPrefix + _program.Slots[slot].Name + ")");
-        builder.Priority(int.MaxValue);
-        var lhs = builder.LeftHandSide();
-        var slotPattern = lhs.Pattern(typeof(SlotFact), "s");
-        var s = slotPattern.Declaration.ToParameterExpression();
-        slotPattern.Condition(LinqExpr.Lambda(LinqExpr.Equal(LinqExpr.Property(s, nameof(SlotFact.Slot)), LinqExpr.Constant(slot)), s));
-
-        var claimsPattern = lhs.Pattern(typeof(IEnumerable<ClaimFact>), "claims");
-        var aggregate = claimsPattern.Aggregate();
-        aggregate.Collect();
-        var claim = aggregate.Pattern(typeof(ClaimFact), "c");
-        var c = claim.Declaration.ToParameterExpression();
-        claim.Condition(LinqExpr.Lambda(LinqExpr.Equal(LinqExpr.Property(c, nameof(ClaimFact.Slot)), LinqExpr.Constant(slot)), c));
-        var claims = claimsPattern.Declaration.ToParameterExpression();
-        claimsPattern.Condition(LinqExpr.Lambda(LinqExpr.Call(typeof(NRulesNetwork).GetMethod(nameof(Differs))!, s, claims), s, claims));
-
-        var context = LinqExpr.Parameter(typeof(IContext), "ctx");
-        builder.RightHandSide().Action(LinqExpr.Lambda(
-            LinqExpr.Call(typeof(NRulesNetwork).GetMethod(nameof(Resolve))!, context, s, claims), context, s, claims));
+        var rhs = builder.RightHandSide();
+        rhs.Action(LinqExpr.Lambda(
+            LinqExpr.Call(LinqExpr.Constant(this), nameof(Fire), null, context, a, LinqExpr.Constant(index)), context, a),
+            ActionTrigger.Activated | ActionTrigger.Reactivated);
+        // A match on the applicant alone holds for the whole run (the applicant does not change during it); only a match
+        // that joins slot facts can go, so only such a rule needs a deactivation action.
+        if (joined.Length > 0)
+            rhs.Action(LinqExpr.Lambda(
+                LinqExpr.Call(LinqExpr.Constant(this), nameof(Withdraw), null, context, a, LinqExpr.Constant(index)), context, a),
+                ActionTrigger.Deactivated);
         return builder.Build();
     }
 
@@ -291,7 +285,7 @@ internal sealed class NRulesNetwork
             events.ActivationUpdatedEvent -= OnWithdrawn;
         }
 
-        private void OnFiring(object? sender, AgendaEventArgs e) => Note(e, "fired");
+        private void OnFiring(object? sender, AgendaEventArgs e) => Note(e, e.Match.Trigger == MatchTrigger.Removed ? "retracted" : "fired");
 
         private void OnWithdrawn(object? sender, AgendaEventArgs e) => Note(e, "retracted");
 
