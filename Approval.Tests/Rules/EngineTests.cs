@@ -80,15 +80,32 @@ public class EngineTests
             intermediate: { negative: bool }
             rules:
               - { id: x-ok, priority: 10, item: X, when: "true", then: [{ outcome: eligible }] }
-              - { id: y-after-x, priority: 5, item: Y, when: "outcome.X == 'eligible'", then: [{ outcome: conditional }] }
+              - { id: y-after-x, priority: 5, item: Y, when: "outcome.X == 'eligible'", then: [{ outcome: conditional }, { note: "X was granted" }] }
               - { id: y-waits, priority: 5, item: Y, when: "outcome.X == 'ineligible'", then: [{ outcome: needsInformation }] }
               - { id: x-barred, priority: 10, item: X, when: "negative", then: [{ outcome: ineligible }] }
               - { id: late-fact, priority: 1, when: "n < 0", then: [{ set: negative, value: "true" }] }
             """, """{ "n": -5 }""", trace: true);
         Assert.Equal(ItemOutcome.Ineligible, r.Item("X").Outcome);
+        Assert.DoesNotContain(r.Item("Y").Reasons, x => x.RuleId == "y-after-x");
         Assert.Equal(ItemOutcome.NeedsInformation, r.Item("Y").Outcome);
         Assert.Equal(["x-ok", "y-after-x", "late-fact", "x-barred", "y-after-x", "y-waits"], r.Trace!.Select(t => t.RuleId));
         Assert.Equal("retracted", r.Trace![4].Action);
+    }
+
+    [Fact]
+    public void TruthMaintenance_IntermediateFactWhoseRuleStopsMatching_IsWithdrawnAndItsReadersFollow()
+    {
+        var r = Run("""
+            intermediate: { marked: bool, negative: bool }
+            rules:
+              - { id: set-mark, priority: 10, when: "not coalesce(negative, false)", then: [{ set: marked, value: "true" }] }
+              - { id: marked-x, priority: 5, item: X, when: "coalesce(marked, false)", then: [{ outcome: eligible }] }
+              - { id: unmarked, priority: 5, item: X, when: "not coalesce(marked, false)", then: [{ outcome: ineligible }] }
+              - { id: late-fact, priority: 1, when: "n < 0", then: [{ set: negative, value: "true" }] }
+            """, """{ "n": -5 }""", trace: true);
+        Assert.Equal(ItemOutcome.Ineligible, r.Item("X").Outcome);
+        Assert.Equal(["unmarked"], r.Item("X").Reasons.Select(x => x.RuleId));
+        Assert.Equal(["set-mark", "marked-x", "late-fact", "set-mark", "marked-x", "unmarked"], r.Trace!.Select(t => t.RuleId));
     }
 
     [Fact]
