@@ -18,9 +18,8 @@ internal sealed class ApplicantFact(EvalContext context, SlotFact[] slots, int c
 /// The resolved value of an intermediate fact or of an item's outcome that other rules read: always present (missing
 /// is a value), kept equal to the winning claim of the rules whose match stands.
 /// </summary>
-internal sealed class SlotFact(int slot, EvalContext context)
+internal sealed class SlotFact(int slot)
 {
     public int Slot { get; } = slot;
     public Value Value { get; set; }
-    public EvalContext Context { get; } = context;
 }

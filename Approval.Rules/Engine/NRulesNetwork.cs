@@ -138,7 +138,7 @@ internal sealed class NRulesNetwork
         public Worker(NRulesNetwork network, EvalContext ctx)
         {
             Session = network._factory.CreateSession();
-            Slots = network._networkSlots.Select(s => new SlotFact(s, ctx)).ToArray();
+            Slots = network._networkSlots.Select(s => new SlotFact(s)).ToArray();
             Applicant = new ApplicantFact(ctx, Slots, network.ClaimCount);
             Session.InsertAll(Slots);
         }
