@@ -151,7 +151,7 @@ internal sealed class NRulesNetwork
                 Session.Agenda.Clear();
             }
             catch (Exception) { return null; }
-            return Session.Agenda.IsEmpty ? this : null;
+            return this;
         }
     }
 
