@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load test on PostgreSQL: starts a private PostgreSQL and the API (Release) on loopback, then measures
 # submissions/s, decisions/s and inbox latency with --stored applications in the database.
-#   bench/load.sh [--clients 32] [--submissions 5000] [--decisions 5000] [--stored 100000] [--inbox-reads 2000] [--seed-sql true]
+#   bench/load.sh [--clients 32] [--submissions 5000] [--decisions 5000] [--stored 100000] [--inbox-reads 2000] [--seed-sql true] [--warmup 1000]
+# --warmup N submissions (and N/2 decisions) run first and are not measured: the table is the warm server's steady state.
 # --seed-sql true tops the store up to --stored by copying one HTTP-made application inside PostgreSQL (bench/Approval.Load/SqlSeed.cs)
 # instead of submitting the rest over HTTP.
 # The per-token submission limit (RateLimits:Submissions, 30 a minute by default) is lifted: every submission here uses one clerk token.
@@ -43,4 +44,9 @@ psql "host=127.0.0.1 port=$pg_port user=postgres dbname=approval_load" -P pager=
           left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'approval_load')
    ORDER BY total_exec_time DESC LIMIT 15"
+echo "PostgreSQL statements by calls (what one operation costs in round trips):"
+psql "host=127.0.0.1 port=$pg_port user=postgres dbname=approval_load" -P pager=off -c \
+  "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+   FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'approval_load')
+   ORDER BY calls DESC LIMIT 25"
 exit $status

@@ -185,22 +185,36 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // changes are detected once here; the entries read below and the save itself reuse that
         ChangeTracker.DetectChanges();
-        var audit = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        if (audit.Count == 0) return await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
-        var own = Database.CurrentTransaction is null;
-        var tx = own ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            await AuditChain.AppendAsync(this, audit, cancellationToken);
-            var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
-            if (Database.IsSqlServer()) await Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] OFF", cancellationToken);
-            if (tx is not null) await tx.CommitAsync(cancellationToken);
-            return saved;
+            var audit = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            if (audit.Count == 0) return await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var own = Database.CurrentTransaction is null;
+            var tx = own ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            // in a transaction of its own a failed save rolls everything back: no savepoint needed (a round trip saved)
+            var savepoints = Database.AutoSavepointsEnabled;
+            if (own) Database.AutoSavepointsEnabled = false;
+            try
+            {
+                await AuditChain.AppendAsync(this, audit, cancellationToken);
+                var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
+                if (Database.IsSqlServer()) await Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] OFF", cancellationToken);
+                if (tx is not null) await tx.CommitAsync(cancellationToken);
+                return saved;
+            }
+            finally
+            {
+                Database.AutoSavepointsEnabled = savepoints;
+                if (tx is not null) await tx.DisposeAsync();
+            }
         }
         finally
         {
-            if (tx is not null) await tx.DisposeAsync();
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
     }
 

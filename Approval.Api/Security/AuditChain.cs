@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Approval.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Approval.Api.Security;
 
@@ -50,12 +51,10 @@ public static class AuditChain
     internal static async Task AppendAsync(ApprovalDb db, IReadOnlyList<AuditEntry> added, CancellationToken ct)
     {
         var key = db.Protector.AuditKey ?? throw new InvalidOperationException("The audit chain needs Security:AuditKey (or Security:LookupKey).");
-        await LockAsync(db, ct);
-        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Select(a => new { a.Id, a.RowHash }).FirstOrDefaultAsync(ct);
-        var anchor = await db.AuditAnchors.AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
-        var (id, prev) = last is not null && (anchor is null || last.Id > anchor.Id)
-            ? (last.Id, last.RowHash ?? "")
-            : anchor is not null ? (anchor.Id, anchor.ThroughHash) : (0L, "");
+        var (last, anchor) = db.Database.IsNpgsql() ? await LockAndReadTailNpgsqlAsync(db, ct) : await LockAndReadTailAsync(db, ct);
+        var (id, prev) = last is { } l && (anchor is null || l.Id > anchor.Value.Id)
+            ? (l.Id, l.Hash ?? "")
+            : anchor is { } a ? (a.Id, a.Hash!) : (0L, "");
         foreach (var entry in added.OrderBy(a => a.At))
         {
             entry.Id = ++id;
@@ -63,6 +62,43 @@ public static class AuditChain
             entry.RowHash = prev = RowHash(key, entry, prev);
         }
         if (db.Database.IsSqlServer()) await db.Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] ON", ct);
+    }
+
+    /// <summary>The append lock, then the chain's last row and the newest anchor (each read after the lock is held).</summary>
+    private static async Task<((long Id, string? Hash)? Last, (long Id, string? Hash)? Anchor)> LockAndReadTailAsync(ApprovalDb db, CancellationToken ct)
+    {
+        await LockAsync(db, ct);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Select(a => new { a.Id, a.RowHash }).FirstOrDefaultAsync(ct);
+        var anchor = await db.AuditAnchors.AsNoTracking().OrderByDescending(a => a.Id).Select(a => new { a.Id, a.ThroughHash }).FirstOrDefaultAsync(ct);
+        return (last is null ? null : (last.Id, last.RowHash), anchor is null ? null : (anchor.Id, anchor.ThroughHash));
+    }
+
+    /// <summary>
+    /// PostgreSQL: the same three statements in one round trip (one batch). Under READ COMMITTED each statement of the batch
+    /// takes its own snapshot after the one before it finished, so the reads see every row committed before the lock was granted.
+    /// </summary>
+    private static async Task<((long Id, string? Hash)? Last, (long Id, string? Hash)? Anchor)> LockAndReadTailNpgsqlAsync(ApprovalDb db, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var sql in new[]
+                 {
+                     $"SELECT pg_advisory_xact_lock({LockKey})",
+                     "SELECT id, row_hash FROM audit_entries ORDER BY id DESC LIMIT 1",
+                     "SELECT id, through_hash FROM audit_anchors ORDER BY id DESC LIMIT 1",
+                 })
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        (long, string?)? last = await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+        await reader.NextResultAsync(ct);
+        (long, string?)? anchor = await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        return (last, anchor);
     }
 
     private static Task LockAsync(ApprovalDb db, CancellationToken ct)

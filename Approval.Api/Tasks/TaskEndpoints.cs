@@ -26,7 +26,7 @@ public sealed record TaskDto(
     DateOnly? DueDate, IReadOnlyList<string> Actions, IReadOnlyList<string> WaitingFor, DateTimeOffset CreatedAt, JsonElement Application);
 
 /// <summary>
-/// A page of a department's inbox. <c>total</c> is exact up to <c>Tasks:TotalCap</c> (default 10,000) matching tasks;
+/// A page of a department's inbox. <c>total</c> is exact up to <c>Tasks:TotalCap</c> (default 1,000) matching tasks;
 /// beyond that it is the cap and <c>totalIsCapped</c> is true (counting hundreds of thousands of rows on every page
 /// view would cost more than the page itself) — page on until a page comes back short.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSi
 /// <summary>Configuration section <c>Tasks</c>.</summary>
 public sealed class InboxOptions
 {
-    public int TotalCap { get; set; } = 10_000;
+    public int TotalCap { get; set; } = 1_000;
 }
 
 /// <summary>A task with its decision (when done), the item's state and the outputs it may record.</summary>

@@ -15,7 +15,7 @@ public sealed class TimerDispatcherPostgresTests(PostgresDatabase pg) : IClassFi
 
     private WorkflowRuntime Runtime(TestHost host, TimeProvider time) => new(new WorkflowCatalog([B]), Repo.Calendar(), host, time);
 
-    /// <summary>Instances with open tasks, each task with one reminder timer due at <paramref name="dueAt"/>.</summary>
+    /// <summary>Instances with open tasks, each task with one reminder timer due at <paramref name="dueAt"/> (the task itself is due 30 days later).</summary>
     private async Task<List<Guid>> SeedAsync(int instances, int tasksPerInstance, DateTimeOffset dueAt)
     {
         var taskIds = new List<Guid>();
@@ -34,7 +34,7 @@ public sealed class TimerDispatcherPostgresTests(PostgresDatabase pg) : IClassFi
                 {
                     Id = Guid.NewGuid(), InstanceId = instance.Id, ItemCode = "B2", StepId = "pre-review", Department = "culture-tourism",
                     Kind = "review", Status = TaskStatus.Open, AllowedActions = "approve", LimitDays = 2, CreatedAt = instance.CreatedAt,
-                    OpenedOn = WorkingCalendar.ToChinaDate(instance.CreatedAt), DueDate = WorkingCalendar.ToChinaDate(dueAt),
+                    OpenedOn = WorkingCalendar.ToChinaDate(instance.CreatedAt), DueDate = WorkingCalendar.ToChinaDate(dueAt).AddDays(30),
                 };
                 db.Add(task);
                 db.Add(new WorkflowTimer
@@ -66,7 +66,7 @@ public sealed class TimerDispatcherPostgresTests(PostgresDatabase pg) : IClassFi
             {
                 total += await d.RunOnceAsync();
                 await using var db = pg.Create();
-                if (!await db.Set<WorkflowTimer>().AnyAsync(t => t.FiredAt == null && taskIds.Contains(t.TaskId!.Value))) break;
+                if (!await db.Set<WorkflowTimer>().AnyAsync(t => t.Kind == TimerKind.Reminder && t.FiredAt == null && taskIds.Contains(t.TaskId!.Value))) break;
                 await Task.Delay(20);
             }
             return total;
@@ -74,7 +74,12 @@ public sealed class TimerDispatcherPostgresTests(PostgresDatabase pg) : IClassFi
 
         await using var check = pg.Create();
         Assert.Equal(1000, fired.Sum());
-        Assert.Equal(0, await check.Set<WorkflowTimer>().CountAsync(t => t.FiredAt == null && taskIds.Contains(t.TaskId!.Value)));
+        Assert.Equal(0, await check.Set<WorkflowTimer>().CountAsync(t => t.Kind == TimerKind.Reminder && t.FiredAt == null && taskIds.Contains(t.TaskId!.Value)));
+        // each reminder scheduled its task's escalation, once
+        var escalations = await check.Set<WorkflowTimer>().Where(t => t.Kind == TimerKind.Escalation && taskIds.Contains(t.TaskId!.Value))
+            .Select(t => t.TaskId!.Value).ToListAsync();
+        Assert.Equal(1000, escalations.Distinct().Count());
+        Assert.Equal(1000, escalations.Count);
         var reminders = await check.Set<WorkflowHistoryEntry>().Where(h => h.Event == "reminder" && taskIds.Contains(h.TaskId!.Value))
             .Select(h => h.TaskId!.Value).ToListAsync();
         Assert.Equal(1000, reminders.Count);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Nodes;
 using Approval.Workflows.Persistence;
 using Approval.Workflows.Runtime;
@@ -197,17 +198,25 @@ public sealed class WorkflowRuntimeTests : IDisposable
         Assert.DoesNotContain(_h.Host.Events, e => e.Kind is WorkflowEventKind.Reminder or WorkflowEventKind.Escalation);
     }
 
+    private async Task<List<string>> TimerKindsAsync(Guid taskId)
+    {
+        await using var db = _h.CreateDb();
+        return await db.Set<WorkflowTimer>().Where(t => t.TaskId == taskId).OrderBy(t => t.Kind).Select(t => t.Kind).ToListAsync();
+    }
+
     [Fact]
     public async Task Timers_TimeTravel_ReminderAt80PercentThenEscalation()
     {
         var id = await _h.StartAAsync("window", "A4");
         var review = await _h.OpenTaskAsync(id, "A4", "review");
         Assert.Equal(D("2026-03-16"), review.DueDate); // 10 working days
+        Assert.Equal([TimerKind.Reminder], await TimerKindsAsync(review.Id)); // the escalation timer is created by the reminder
 
         Assert.Equal(0, await _h.TravelToAsync(D("2026-03-12"))); // 8th working day, still running
         Assert.Equal(1, await _h.TravelToAsync(D("2026-03-13"))); // after the end of the 8th working day
         Assert.Single(_h.Host.Events, e => e.Kind == WorkflowEventKind.Reminder && e.TaskId == review.Id);
         Assert.NotNull((await _h.OpenTaskAsync(id, "A4", "review")).RemindedAt);
+        Assert.Equal([TimerKind.Escalation, TimerKind.Reminder], await TimerKindsAsync(review.Id));
 
         Assert.Equal(0, await _h.TravelToAsync(D("2026-03-16")));
         Assert.Equal(1, await _h.TravelToAsync(D("2026-03-17")));

@@ -197,10 +197,10 @@ internal sealed class WorkflowExecution
     {
         task.Open(Today, _calendar);
         var reminderDay = _calendar.AddWorkingDays(Today, task.LimitDays * 4 / 5);
+        // one timer per open task: the escalation timer is created when the reminder fires (ScheduleEscalation)
         AddTimer(TimerKind.Reminder, task.ItemCode, task.Id, task.StepId, WorkingCalendar.EndOf(reminderDay));
-        AddTimer(TimerKind.Escalation, task.ItemCode, task.Id, task.StepId, WorkingCalendar.EndOf(task.DueDate!.Value));
         Record("taskOpened", task.ItemCode, task.Id, $"{task.Kind} for {task.Department}, due {task.DueDate:yyyy-MM-dd}");
-        NoteUnconfirmedCalendar(task.ItemCode, task.Id, task.DueDate.Value);
+        NoteUnconfirmedCalendar(task.ItemCode, task.Id, task.DueDate!.Value);
     }
 
     /// <summary>A due date that runs into a year without a loaded holiday calendar was counted Monday–Friday: say so.</summary>
@@ -243,6 +243,10 @@ internal sealed class WorkflowExecution
         Db.Add(timer);
         return timer;
     }
+
+    /// <summary>The task's reminder fired while it is still open: its escalation is due at the end of its due date.</summary>
+    public void ScheduleEscalation(HumanTask task) =>
+        AddTimer(TimerKind.Escalation, task.ItemCode, task.Id, task.StepId, WorkingCalendar.EndOf(task.DueDate!.Value));
 
     public void StartStepTimer(WorkflowItem item, TimerActivity step)
     {

@@ -186,7 +186,11 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
                     var task = run.Tasks.FirstOrDefault(t => t.Id == timer.TaskId);
                     if (task is not { Status: TaskStatus.Open }) return WorkflowResult.Done;
                     var reminder = timer.Kind == TimerKind.Reminder;
-                    if (reminder) task.RemindedAt = run.Now;
+                    if (reminder)
+                    {
+                        task.RemindedAt = run.Now;
+                        run.ScheduleEscalation(task);
+                    }
                     else task.EscalatedAt = run.Now;
                     await run.EmitAsync(reminder ? WorkflowEventKind.Reminder : WorkflowEventKind.Escalation, task.ItemCode, task.Id, task.Department,
                         $"{task.Kind} due {task.DueDate:yyyy-MM-dd}");

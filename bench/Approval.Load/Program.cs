@@ -23,9 +23,7 @@ var sequence = options.SequenceStart;
 
 Console.WriteLine($"target {options.Url}, {options.Clients} concurrent clients, {Environment.ProcessorCount} cores on this machine");
 
-// 1. submissions: bundle A at the window (accepted on the spot; every item's first task opens)
-Phase.Cpu = new CpuMeter(options.ApiPid, options.PgPid);
-var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, options.Submissions, async () =>
+async Task<bool> Submit()
 {
     var n = Interlocked.Increment(ref sequence);
     using var request = new HttpRequestMessage(HttpMethod.Post, "/api/applications") { Content = Body(n) };
@@ -33,20 +31,25 @@ var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, 
     request.Headers.Add("Idempotency-Key", $"load-{options.SequenceStart}-{n}");
     using var response = await http.SendAsync(request);
     return response.StatusCode == HttpStatusCode.Created;
-});
-
-// 2. decisions: approve the open A4 review tasks of medical-security (each decision decides its item)
-var taskIds = new ConcurrentQueue<string>();
-for (var page = 1; taskIds.Count < options.Decisions; page++)
-{
-    var batch = await Get(medical, $"/api/tasks?department=medical-security&status=open&sort=createdAt&page={page}&pageSize=100");
-    var items = batch.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").ToString()).ToList();
-    if (items.Count == 0) break;
-    foreach (var id in items) taskIds.Enqueue(id);
 }
-var decide = await Phase.Run("decisions (A4 approve)", options.Clients, Math.Min(options.Decisions, taskIds.Count), async () =>
+
+// the open A4 review tasks of medical-security, oldest first
+async Task<ConcurrentQueue<string>> OpenReviews(int count)
 {
-    if (!taskIds.TryDequeue(out var id)) return false;
+    var ids = new ConcurrentQueue<string>();
+    for (var page = 1; ids.Count < count; page++)
+    {
+        var batch = await Get(medical, $"/api/tasks?department=medical-security&status=open&sort=createdAt&page={page}&pageSize=100");
+        var items = batch.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").ToString()).ToList();
+        if (items.Count == 0) break;
+        foreach (var id in items.Take(count - ids.Count)) ids.Enqueue(id);
+    }
+    return ids;
+}
+
+async Task<bool> Approve(ConcurrentQueue<string> ids)
+{
+    if (!ids.TryDequeue(out var id)) return false;
     using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{id}/decisions")
     {
         Content = new StringContent("""{ "action": "approve" }""", Encoding.UTF8, "application/json"),
@@ -54,12 +57,30 @@ var decide = await Phase.Run("decisions (A4 approve)", options.Clients, Math.Min
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", medical);
     using var response = await http.SendAsync(request);
     return response.IsSuccessStatusCode;
-});
+}
+
+// 0. warm-up (not measured): a server runs with its code JIT-compiled and its caches filled, so the phases below measure
+// that steady state; the warm-up's own figures are printed on one line.
+if (options.Warmup > 0)
+{
+    var warm = await Phase.Run("warm-up submissions", options.Clients, options.Warmup, Submit, quiet: true);
+    var warmIds = await OpenReviews(options.Warmup / 2);
+    var warmDecisions = await Phase.Run("warm-up decisions", options.Clients, warmIds.Count, () => Approve(warmIds), quiet: true);
+    Console.WriteLine($"warm-up (not in the table): {warm.Operations:N0} submissions ({warm.Failed} failed), {warmDecisions.Operations:N0} decisions ({warmDecisions.Failed} failed)");
+}
+
+// 1. submissions: bundle A at the window (accepted on the spot; every item's first task opens)
+Phase.Cpu = new CpuMeter(options.ApiPid, options.PgPid);
+var submit = await Phase.Run("submissions (bundle A, window)", options.Clients, options.Submissions, Submit);
+
+// 2. decisions: approve the open A4 review tasks of medical-security (each decision decides its item)
+var taskIds = await OpenReviews(options.Decisions);
+var decide = await Phase.Run("decisions (A4 approve)", options.Clients, taskIds.Count, () => Approve(taskIds));
 
 // 3. inbox latency with a large store: top up to the target count, then page through civil-affairs' inbox
 if (options.Stored > 0)
 {
-    var missing = Math.Max(0, options.Stored - options.Submissions);
+    var missing = Math.Max(0, options.Stored - options.Submissions - options.Warmup);
     if (missing > 0 && options.SeedSql)
         await SqlSeed.RunAsync(options.Postgres ?? throw new ArgumentException("--seed-sql needs --postgres <connection string>"), missing);
     else if (missing > 0)
@@ -220,7 +241,7 @@ static class Phase
 }
 
 sealed record Args(string Url, string SigningKey, int Clients, int Submissions, int Decisions, int Stored, int InboxReads, int SequenceStart,
-    int ApiPid, int PgPid, bool SeedSql, string? Postgres)
+    int ApiPid, int PgPid, bool SeedSql, string? Postgres, int Warmup)
 {
     public static Args Parse(string[] args)
     {
@@ -232,6 +253,6 @@ sealed record Args(string Url, string SigningKey, int Clients, int Submissions, 
             map.GetValueOrDefault("signing-key") ?? Environment.GetEnvironmentVariable("Auth__SigningKey") ?? throw new ArgumentException("--signing-key"),
             Int("clients", 32), Int("submissions", 5000), Int("decisions", 5000), Int("stored", 0), Int("inbox-reads", 2000),
             Int("sequence-start", 0), Int("api-pid", 0), Int("pg-pid", 0),
-            map.GetValueOrDefault("seed-sql") is "true" or "1", map.GetValueOrDefault("postgres"));
+            map.GetValueOrDefault("seed-sql") is "true" or "1", map.GetValueOrDefault("postgres"), Int("warmup", 1000));
     }
 }
