@@ -15,7 +15,7 @@ public static class ReceiptNumbers
         if (value is null)
         {
             // first receipt of the day: start after any numbers already issued that day
-            if (db.Database.IsSqlServer())
+            if (db.Provider == DatabaseProvider.SqlServer)
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO receipt_counters (day, last_value) SELECT {day}, COUNT(*) FROM applications WHERE submitted_on = {day}
                     AND NOT EXISTS (SELECT 1 FROM receipt_counters WITH (UPDLOCK, HOLDLOCK) WHERE day = {day})
@@ -29,7 +29,7 @@ public static class ReceiptNumbers
     }
 
     private static async Task<long?> IncrementAsync(ApprovalDb db, DateOnly day, CancellationToken ct) =>
-        (await (db.Database.IsSqlServer()
+        (await (db.Provider == DatabaseProvider.SqlServer
                 ? db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 OUTPUT inserted.last_value AS [Value] WHERE day = {day}")
                 : db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 WHERE day = {day} RETURNING last_value AS \"Value\""))
             .ToListAsync(ct)).Cast<long?>().SingleOrDefault();

@@ -21,6 +21,12 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
 
     internal FieldProtector Protector { get; } = protector ?? FieldProtector.None;
 
+    private DatabaseProvider? provider;
+
+    /// <summary>The provider, looked up once per context (EF Core's <c>IsNpgsql()</c> reads the provider assembly's name on every call).</summary>
+    internal DatabaseProvider Provider => provider ??=
+        Database.IsNpgsql() ? DatabaseProvider.PostgreSql : Database.IsSqlServer() ? DatabaseProvider.SqlServer : DatabaseProvider.Sqlite;
+
     public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
 
     public DbSet<BundleVersion> BundleVersions => Set<BundleVersion>();
@@ -202,7 +208,7 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtec
             {
                 await AuditChain.AppendAsync(this, audit, cancellationToken);
                 var saved = await SaveSealedAsync(acceptAllChangesOnSuccess, cancellationToken);
-                if (Database.IsSqlServer()) await Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] OFF", cancellationToken);
+                if (Provider == DatabaseProvider.SqlServer) await Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] OFF", cancellationToken);
                 if (tx is not null) await tx.CommitAsync(cancellationToken);
                 return saved;
             }

@@ -51,7 +51,7 @@ public static class AuditChain
     internal static async Task AppendAsync(ApprovalDb db, IReadOnlyList<AuditEntry> added, CancellationToken ct)
     {
         var key = db.Protector.AuditKey ?? throw new InvalidOperationException("The audit chain needs Security:AuditKey (or Security:LookupKey).");
-        var (last, anchor) = db.Database.IsNpgsql() ? await LockAndReadTailNpgsqlAsync(db, ct) : await LockAndReadTailAsync(db, ct);
+        var (last, anchor) = db.Provider == DatabaseProvider.PostgreSql ? await LockAndReadTailNpgsqlAsync(db, ct) : await LockAndReadTailAsync(db, ct);
         var (id, prev) = last is { } l && (anchor is null || l.Id > anchor.Value.Id)
             ? (l.Id, l.Hash ?? "")
             : anchor is { } a ? (a.Id, a.Hash!) : (0L, "");
@@ -61,7 +61,7 @@ public static class AuditChain
             entry.PrevHash = prev;
             entry.RowHash = prev = RowHash(key, entry, prev);
         }
-        if (db.Database.IsSqlServer()) await db.Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] ON", ct);
+        if (db.Provider == DatabaseProvider.SqlServer) await db.Database.ExecuteSqlRawAsync("SET IDENTITY_INSERT [audit_entries] ON", ct);
     }
 
     /// <summary>The append lock, then the chain's last row and the newest anchor (each read after the lock is held).</summary>
@@ -103,8 +103,8 @@ public static class AuditChain
 
     private static Task LockAsync(ApprovalDb db, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql()) return db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
-        if (db.Database.IsSqlServer())
+        if (db.Provider == DatabaseProvider.PostgreSql) return db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
+        if (db.Provider == DatabaseProvider.SqlServer)
             return db.Database.ExecuteSqlRawAsync("""
                 DECLARE @result int;
                 EXEC @result = sp_getapplock @Resource = N'approval_audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000;

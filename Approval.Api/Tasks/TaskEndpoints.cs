@@ -124,7 +124,7 @@ public static class TaskEndpoints
         if (kind is not null) tasks = kind == ComplaintKind ? tasks.Where(_ => false) : tasks;
 
         // PostgreSQL sorts NULLs last in ascending order; SQLite and SQL Server sort them first and need the 'due_date IS NULL' term.
-        var nullsLast = db.Database.IsNpgsql();
+        var nullsLast = db.Provider == DatabaseProvider.PostgreSql;
         var cap = inbox.TotalCap;
         var taskTotal = await tasks.Take(cap + 1).CountAsync(ct);
         var complaintTotal = withComplaints ? await complaints.Take(cap + 1).CountAsync(ct) : 0;
