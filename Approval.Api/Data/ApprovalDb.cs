@@ -12,14 +12,15 @@ namespace Approval.Api.Data;
 /// <summary>
 /// The service's database. Table and column names are snake_case and column types are portable
 /// (SQLite, PostgreSQL, later SQL Server): JSON is stored as text, times as UTC instants. With a
-/// <see cref="FieldProtector"/> that has a key, the personal-data columns are encrypted at rest.
+/// <see cref="FieldProtector"/> that has a key, the personal-data columns are encrypted at rest. One constructor, as
+/// DbContext pooling needs: the protector comes with the options (<see cref="ProtectorOptions.UseFieldProtector"/>).
 /// </summary>
-public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options, FieldProtector? protector = null) : DbContext(options)
+public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext(options)
 {
     /// <summary>Shadow column of <c>workflow_items</c>: the keyed hash of the (encrypted) number, for uniqueness checks.</summary>
     public const string NumberHash = "NumberHash";
 
-    internal FieldProtector Protector { get; } = protector ?? FieldProtector.None;
+    internal FieldProtector Protector { get; } = options.FindExtension<ProtectorOptionsExtension>()?.Protector ?? FieldProtector.None;
 
     private DatabaseProvider? provider;
 

@@ -54,8 +54,10 @@ public static class DatabaseSetup
         else
         {
             builder.Services.AddSingleton(options);
-            // Options are a singleton so that the timer dispatcher can open DbContexts outside any request scope.
-            builder.Services.AddDbContext<ApprovalDb>(db => Configure(db, options.Provider, connection), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            // Pooled: a request leases a reset context instead of building one (and its internal services) each time.
+            // The options are a singleton, so the timer dispatcher can open DbContexts outside any request scope.
+            builder.Services.AddDbContextPool<ApprovalDb>((services, db) =>
+                Configure(db, options.Provider, connection).UseFieldProtector(services.GetRequiredService<FieldProtector>()));
             builder.Services.AddHealthChecks().AddDbContextCheck<ApprovalDb>("database", tags: ["ready"]);
         }
         return builder;

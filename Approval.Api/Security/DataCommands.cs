@@ -18,8 +18,8 @@ public static class DataCommands
     public static async Task<int> RunAsync(string command, IConfiguration configuration, TextWriter output, CancellationToken ct = default)
     {
         var protector = FieldProtector.FromConfiguration(configuration, new PersonalData(PersonalOptions(configuration)));
-        var (provider, options) = Connect(configuration);
-        ApprovalDb NewDb() => new(options, protector);
+        var (provider, options) = Connect(configuration, protector);
+        ApprovalDb NewDb() => new(options);
         switch (command)
         {
             case "migrate":
@@ -83,7 +83,7 @@ public static class DataCommands
 
     private static bool IsHash(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigitLower);
 
-    private static (DatabaseProvider, DbContextOptions<ApprovalDb>) Connect(IConfiguration configuration)
+    private static (DatabaseProvider, DbContextOptions<ApprovalDb>) Connect(IConfiguration configuration, FieldProtector protector)
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connection = configuration.GetConnectionString(DatabaseSetup.ConnectionName);
@@ -94,7 +94,7 @@ public static class DataCommands
         }
         if (string.IsNullOrWhiteSpace(connection))
             throw new InvalidOperationException($"ConnectionStrings:{DatabaseSetup.ConnectionName} is not set.");
-        return (options.Provider, (DbContextOptions<ApprovalDb>)DatabaseSetup.Configure(new DbContextOptionsBuilder<ApprovalDb>(), options.Provider, connection).Options);
+        return (options.Provider, (DbContextOptions<ApprovalDb>)DatabaseSetup.Configure(new DbContextOptionsBuilder<ApprovalDb>(), options.Provider, connection).UseFieldProtector(protector).Options);
     }
 
     /// <summary>Rewrites every protected column of every row of <typeparamref name="T"/> with the current key, a batch at a time.</summary>

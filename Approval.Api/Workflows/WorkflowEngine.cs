@@ -31,7 +31,6 @@ public sealed class WorkflowEngine
     private readonly IWorkflowHost _host;
     private readonly TimeProvider _time;
     private readonly DbContextOptions<ApprovalDb> _dbOptions;
-    private readonly FieldProtector _protector;
     private readonly ILogger _log;
     private readonly Lock _catalogLock = new();
     private volatile State _state;
@@ -39,13 +38,12 @@ public sealed class WorkflowEngine
     private sealed record State(WorkflowRuntime Runtime, TimerDispatcher Dispatcher);
 
     public WorkflowEngine(BundleCatalog bundles, IWorkflowHost host, TimeProvider time,
-        DbContextOptions<ApprovalDb> dbOptions, FieldProtector protector, ILogger<WorkflowEngine> log)
+        DbContextOptions<ApprovalDb> dbOptions, ILogger<WorkflowEngine> log)
     {
         _catalog = new WorkflowCatalog(bundles.Workflows);
         _host = host;
         _time = time;
         _dbOptions = dbOptions;
-        _protector = protector;
         _log = log;
         _state = Build(new WorkingCalendar([]));
     }
@@ -61,7 +59,7 @@ public sealed class WorkflowEngine
     public Task<int> RunTimersOnceAsync(CancellationToken ct = default) => _state.Dispatcher.RunOnceAsync(ct);
 
     /// <summary>A fresh DbContext outside any request scope (timer dispatch).</summary>
-    public ApprovalDb NewDb() => new(_dbOptions, _protector);
+    public ApprovalDb NewDb() => new(_dbOptions);
 
     /// <summary>The workflow of a bundle version, loaded from the stored bundle version when it is not current.</summary>
     public async Task<WorkflowDefinition?> DefinitionAsync(ApprovalDb db, BundleCatalog bundles, string bundleCode, string version, CancellationToken ct = default)

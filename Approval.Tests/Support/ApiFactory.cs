@@ -33,8 +33,9 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public ApprovalDb NewDb()
     {
-        var options = DatabaseSetup.Configure(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ApprovalDb>(), Provider, ConnectionString).Options;
-        return new ApprovalDb((Microsoft.EntityFrameworkCore.DbContextOptions<ApprovalDb>)options, Service<FieldProtector>());
+        var options = DatabaseSetup.Configure(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ApprovalDb>(), Provider, ConnectionString)
+            .UseFieldProtector(Service<FieldProtector>()).Options;
+        return new ApprovalDb((Microsoft.EntityFrameworkCore.DbContextOptions<ApprovalDb>)options);
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
