@@ -54,9 +54,13 @@ public sealed class BulkInsertPostgresTests(ProtectedPostgresApi fixture) : ICla
         return rows;
     }
 
-    /// <summary>The SQL Npgsql sent while <paramref name="action"/> ran (its OpenTelemetry activities).</summary>
-    private static async Task<List<string>> SqlSentAsync(Func<Task> action)
+    /// <summary>
+    /// The SQL Npgsql sent to this class's database while <paramref name="action"/> ran (its OpenTelemetry activities;
+    /// the listener hears every test running in parallel, so activities on other databases are left out).
+    /// </summary>
+    private async Task<List<string>> SqlSentAsync(Func<Task> action)
     {
+        var database = new NpgsqlConnectionStringBuilder(fixture.Api.ConnectionString).Database!;
         var sent = new List<string>();
         using var listener = new ActivityListener
         {
@@ -64,7 +68,9 @@ public sealed class BulkInsertPostgresTests(ProtectedPostgresApi fixture) : ICla
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
-                lock (sent) sent.AddRange(a.TagObjects.Select(t => t.Value).OfType<string>());
+                var tags = a.TagObjects.Select(t => t.Value).OfType<string>().ToList();
+                if (!tags.Contains(database)) return;
+                lock (sent) sent.AddRange(tags);
             },
         };
         ActivitySource.AddActivityListener(listener);
