@@ -8,7 +8,8 @@
 # The per-token submission limit (RateLimits:Submissions, 30 a minute by default) is lifted: every submission here uses one clerk token.
 # The API and the load generator share this machine's cores; the figures say so. LOAD_PIN=1 pins the load generator to
 # CPU 1 (taskset), leaving CPU 0 mostly to the API and PostgreSQL. Cold start (process start to the first ready answer)
-# and PostgreSQL's top statements (pg_stat_statements) are printed after the table.
+# and PostgreSQL's top statements (pg_stat_statements) are printed after the table. LOAD_KEEP=1 leaves PostgreSQL running
+# afterwards (the script prints its connection string) so the store can be inspected, e.g. with EXPLAIN ANALYZE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=5090
@@ -17,7 +18,11 @@ lookup="load-test-lookup-key-0123456789abcdef01234"
 dotnet build -c Release bench/Approval.Load -v q -nologo
 eval "$(APPROVAL_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" scripts/postgres.sh start)"
 api_pid=""
-cleanup() { [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; scripts/postgres.sh stop "$APPROVAL_PG_DIR"; }
+cleanup() {
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null
+  if [ "${LOAD_KEEP:-0}" = "1" ]; then echo "PostgreSQL left running (LOAD_KEEP=1): $APPROVAL_TEST_POSTGRES;Database=approval_load; stop it with scripts/postgres.sh stop $APPROVAL_PG_DIR"
+  else scripts/postgres.sh stop "$APPROVAL_PG_DIR"; fi
+}
 trap cleanup EXIT
 pg_port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$APPROVAL_TEST_POSTGRES")
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -qc "CREATE DATABASE approval_load" >/dev/null
