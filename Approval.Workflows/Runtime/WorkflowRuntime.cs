@@ -58,8 +58,7 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
         WithRetryAsync(db, async () =>
         {
             // the instance is found through the task in the same query
-            var instanceOfTask = db.Set<HumanTask>().Where(t => t.Id == taskId).Select(t => t.InstanceId);
-            var run = await TryLoadAsync(db, i => instanceOfTask.Contains(i.Id), actor, ct);
+            var run = await TryLoadAsync(db, await InstanceOfTask.For(db)(db, taskId, ct), actor, ct);
             var task = run?.Tasks.SingleOrDefault(t => t.Id == taskId);
             if (run is null || task is null) return WorkflowResult.Refuse(RefusalKind.NotFound, $"task {taskId} does not exist");
             var refusal = Check(run, task, decision);
@@ -253,17 +252,26 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
     private async Task<WorkflowExecution> LoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct) =>
         await TryLoadAsync(db, instanceId, actor, ct) ?? throw new InvalidOperationException($"instance {instanceId} does not exist");
 
-    private Task<WorkflowExecution?> TryLoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct) =>
-        TryLoadAsync(db, i => i.Id == instanceId, actor, ct);
+    private static readonly CompiledQuery<Func<DbContext, Guid, CancellationToken, Task<WorkflowInstance?>>> InstanceById = new(() =>
+        EF.CompileAsyncQuery((DbContext db, Guid id, CancellationToken ct) => db.Set<WorkflowInstance>().Include(i => i.Items).SingleOrDefault(i => i.Id == id)));
 
-    private async Task<WorkflowExecution?> TryLoadAsync(DbContext db, System.Linq.Expressions.Expression<Func<WorkflowInstance, bool>> which, string actor, CancellationToken ct)
+    private static readonly CompiledQuery<Func<DbContext, Guid, CancellationToken, Task<WorkflowInstance?>>> InstanceOfTask = new(() =>
+        EF.CompileAsyncQuery((DbContext db, Guid taskId, CancellationToken ct) => db.Set<WorkflowInstance>().Include(i => i.Items)
+            .SingleOrDefault(i => db.Set<HumanTask>().Where(t => t.Id == taskId).Select(t => t.InstanceId).Contains(i.Id))));
+
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<HumanTask>>> TasksOf = new(() =>
+        EF.CompileAsyncQuery((DbContext db, Guid instanceId) => db.Set<HumanTask>().Where(t => t.InstanceId == instanceId)));
+
+    private async Task<WorkflowExecution?> TryLoadAsync(DbContext db, Guid instanceId, string actor, CancellationToken ct) =>
+        await TryLoadAsync(db, await InstanceById.For(db)(db, instanceId, ct), actor, ct);
+
+    private async Task<WorkflowExecution?> TryLoadAsync(DbContext db, WorkflowInstance? instance, string actor, CancellationToken ct)
     {
-        var instance = await db.Set<WorkflowInstance>().Include(i => i.Items).SingleOrDefaultAsync(which, ct);
         if (instance is null) return null;
-        var instanceId = instance.Id;
         var definition = catalog.Find(instance.BundleCode, instance.DefinitionVersion)
                          ?? throw new InvalidOperationException($"workflow {instance.BundleCode} version {instance.DefinitionVersion} is not loaded");
-        var tasks = await db.Set<HumanTask>().Where(t => t.InstanceId == instanceId).ToListAsync(ct);
+        var tasks = new List<HumanTask>();
+        await foreach (var task in TasksOf.For(db)(db, instance.Id).WithCancellation(ct)) tasks.Add(task);
         return new WorkflowExecution(db, definition, instance, tasks, calendar, host, time.GetUtcNow(), ct) { Actor = actor };
     }
 
