@@ -233,12 +233,17 @@ public static class ApplicationEndpoints
         _ => false,
     };
 
+    private sealed record EarlierSubmissionRow(Guid Id, string? RequestHash, string ReceiptJson, string ReceiptNumber);
+
+    private static readonly CompiledQuery<Func<ApprovalDb, string, string, CancellationToken, Task<EarlierSubmissionRow?>>> EarlierSubmission = new(() =>
+        EF.CompileAsyncQuery((ApprovalDb db, string key, string caller, CancellationToken ct) => db.Applications.AsNoTracking()
+            .Where(a => a.IdempotencyKey == key && a.SubmittedBy == caller)
+            .Select(a => new EarlierSubmissionRow(a.Id, a.RequestHash, a.ReceiptJson, a.ReceiptNumber)).FirstOrDefault()));
+
     private static async Task<Results<Created<SubmissionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
         ApprovalDb db, string key, string caller, string requestHash, CancellationToken ct)
     {
-        var existing = await db.Applications.AsNoTracking()
-            .Where(a => a.IdempotencyKey == key && a.SubmittedBy == caller)
-            .Select(a => new { a.Id, a.RequestHash, a.ReceiptJson, a.ReceiptNumber }).FirstOrDefaultAsync(ct);
+        var existing = await EarlierSubmission.For(db)(db, key, caller, ct);
         if (existing is null) return null;
         if (existing.RequestHash == requestHash)
             return TypedResults.Text(db.Reveal<Application>(existing.ReceiptJson, nameof(Application.ReceiptJson), existing.Id.ToString("N")), "application/json", Encoding.UTF8, StatusCodes.Status200OK);

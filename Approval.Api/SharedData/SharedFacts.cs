@@ -2,6 +2,7 @@ using System.Text.Json;
 using Approval.Api.Data;
 using Approval.Api.Infrastructure;
 using Approval.Api.Security;
+using Approval.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Api.SharedData;
@@ -18,6 +19,9 @@ public interface ISharedData
 /// <summary>This deployment's shared data: imported records in the database, looked up by keyed hash in one round trip.</summary>
 public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedData
 {
+    private static readonly CompiledQuery<Func<ApprovalDb, List<string>, IAsyncEnumerable<SharedRecord>>> RecordsOf = new(() =>
+        EF.CompileAsyncQuery((ApprovalDb db, List<string> subjects) => db.SharedRecords.AsNoTracking().Where(r => subjects.Contains(r.SubjectHash))));
+
     public async Task<Dictionary<string, object?>> CollectAsync(JsonElement facts, DateOnly asOf, CancellationToken ct = default)
     {
         var applicantId = Text(facts, "applicant.idNumber");
@@ -40,9 +44,9 @@ public sealed class SharedFacts(ApprovalDb db, PersonalData personal) : ISharedD
         var investorHashes = investors.Select(i => H(i)).ToList();
 
         var wanted = new[] { applicant, legalRep, existing, name, premises }.Concat(investorHashes).OfType<string>().Distinct().ToList();
-        var records = wanted.Count == 0 ? [] : await db.SharedRecords.AsNoTracking()
-            .Where(r => wanted.Contains(r.SubjectHash))
-            .ToListAsync(ct);
+        var records = new List<SharedRecord>();
+        if (wanted.Count > 0)
+            await foreach (var record in RecordsOf.For(db)(db, wanted).WithCancellation(ct)) records.Add(record);
 
         var result = new Dictionary<string, object?>();
         JsonElement Attrs(string json) => JsonDocument.Parse(json).RootElement;
