@@ -1,5 +1,7 @@
 using Approval.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Approval.Api.Applications;
 
@@ -29,8 +31,26 @@ public static class ReceiptNumbers
     }
 
     private static async Task<long?> IncrementAsync(ApprovalDb db, DateOnly day, CancellationToken ct) =>
-        (await (db.Provider == DatabaseProvider.SqlServer
+        db.Provider == DatabaseProvider.PostgreSql ? await IncrementNpgsqlAsync(db, day, ct) : (await (db.Provider == DatabaseProvider.SqlServer
                 ? db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 OUTPUT inserted.last_value AS [Value] WHERE day = {day}")
                 : db.Database.SqlQuery<long>($"UPDATE receipt_counters SET last_value = last_value + 1 WHERE day = {day} RETURNING last_value AS \"Value\""))
             .ToListAsync(ct)).Cast<long?>().SingleOrDefault();
+
+    /// <summary>PostgreSQL: the same statement as a plain command (EF Core's raw-SQL query pipeline cost ≈ 3 % of a submission).</summary>
+    private static async Task<long?> IncrementNpgsqlAsync(ApprovalDb db, DateOnly day, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand("UPDATE receipt_counters SET last_value = last_value + 1 WHERE day = $1 RETURNING last_value",
+                (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
+            if (db.Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
+            return await command.ExecuteScalarAsync(ct) is long value ? value : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }

@@ -259,12 +259,10 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
             {
                 // every change of this save is one of these rows (NpgsqlBulkInsert.Candidates): nothing is left for EF Core
                 count = await NpgsqlBulkInsert.InsertAsync(this, bulk, ct);
+                // Added → Unchanged takes the current values as the original ones (what AcceptAllChanges does)
                 if (accept)
                     foreach (var entry in bulk)
-                    {
                         entry.State = EntityState.Unchanged;
-                        entry.OriginalValues.SetValues(entry.CurrentValues);
-                    }
             }
             else count = await base.SaveChangesAsync(accept, ct);
             saved = true;
