@@ -152,8 +152,8 @@ public static class TaskEndpoints
             rows = merged.Skip((p - 1) * size).Take(size).ToList();
         }
         var ids = rows.Select(r => r.ApplicationId).Distinct().ToList();
-        var applications = await db.Applications.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new { a.Id, a.ReceiptNumber, a.BundleCode, a.FactsJson }).ToDictionaryAsync(a => a.Id, ct);
+        var applications = new Dictionary<Guid, PageApplication>();
+        await foreach (var a in ApplicationsOfPage.For(db)(db, ids).WithCancellation(ct)) applications[a.Id] = a;
         var items = rows.Where(r => applications.ContainsKey(r.ApplicationId)).Select(r =>
         {
             var a = applications[r.ApplicationId];
@@ -161,6 +161,12 @@ public static class TaskEndpoints
         }).ToList();
         return TypedResults.Ok(new TaskPage(items, p, size, total, capped));
     }
+
+    private sealed record PageApplication(Guid Id, string ReceiptNumber, string BundleCode, string FactsJson);
+
+    private static readonly CompiledQuery<Func<ApprovalDb, List<Guid>, IAsyncEnumerable<PageApplication>>> ApplicationsOfPage = new(() =>
+        EF.CompileAsyncQuery((ApprovalDb db, List<Guid> ids) => db.Applications.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new PageApplication(a.Id, a.ReceiptNumber, a.BundleCode, a.FactsJson))));
 
     /// <summary>Only the columns a task row shows (no decision text or outputs).</summary>
     private static IQueryable<HumanTask> Columns(IQueryable<HumanTask> q) => q.Select(t => new HumanTask
