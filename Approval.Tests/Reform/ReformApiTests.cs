@@ -142,7 +142,7 @@ public abstract class ReformApiTests(IWorkflowApi workflow)
     private async Task<(string Id, string LegalRep)> SubmitVenueAsync()
     {
         var n = Interlocked.Increment(ref _companies);
-        var legalRep = TestIds.Person(new DateOnly(1975, 1, 1).AddDays(n * 11 + Random.Shared.Next(300)), n);
+        var legalRep = TestIds.Person(new DateOnly(1975, 1, 1).AddDays(n * 11), n);
         var facts = SampleFacts.VenueCompany();
         facts["enterprise"]!["proposedName"] = $"临清改革测试{n}{Guid.NewGuid().ToString("N")[..4]}有限公司";
         facts["enterprise"]!["legalRepresentative"]!["idNumber"] = legalRep;

@@ -25,7 +25,7 @@ public abstract class SimulationApiTests(IWorkflowApi workflow)
     /// <summary>A dibao certificate holder of grade 2: living subsidy (A2) eligible at 140 a month in 2026.</summary>
     private async Task<Guid> SubmitCertificateHolderAsync()
     {
-        var id = TestIds.Person(new DateOnly(1970, 1, 1).AddDays(Interlocked.Increment(ref _people) * 13 + Random.Shared.Next(400)), 5);
+        var id = TestIds.Person(new DateOnly(1970, 1, 1).AddDays(Interlocked.Increment(ref _people) * 13), 5);
         var facts = SampleFacts.DisabilityApplicant(id);
         facts["disability"] = new JsonObject
         {
@@ -77,7 +77,7 @@ public abstract class SimulationApiTests(IWorkflowApi workflow)
     /// <summary>In the registry only: a resident of 临清 on dibao with a grade-2 physical e-certificate (A2 eligible), who has not applied.</summary>
     private async Task<string> RegisterAsync(string name)
     {
-        var id = TestIds.Person(new DateOnly(1960, 1, 1).AddDays(Interlocked.Increment(ref _people) * 17 + Random.Shared.Next(400)), 3);
+        var id = TestIds.Person(new DateOnly(1960, 1, 1).AddDays(Interlocked.Increment(ref _people) * 17), 3);
         await ImportAsync("population-registry", new JsonObject { ["subject"] = id, ["attributes"] = new JsonObject { ["name"] = name, ["hukouRegion"] = "371581" } });
         await ImportAsync("civil-affairs", new JsonObject { ["subject"] = id, ["validFrom"] = "2026-01-01", ["attributes"] = new JsonObject { ["status"] = "dibao" } });
         await ImportAsync("e-certificate", new JsonObject { ["subject"] = id, ["attributes"] = new JsonObject { ["number"] = id + "42", ["category"] = "physical", ["grade"] = 2 } });
