@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -91,7 +92,7 @@ public static class DatabaseSetup
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
         return db.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>()
-            .AddInterceptors(RevealInterceptor.Instance)
+            .ReplaceService<IStructuralTypeMaterializerSource, RevealingMaterializerSource>()
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
