@@ -282,6 +282,22 @@ public sealed class ApprovalDb(DbContextOptions<ApprovalDb> options) : DbContext
         }
     }
 
+    /// <summary>The first tracked entity that matches, found without detecting changes first (<c>DbSet.Local</c> runs
+    /// DetectChanges over every tracked entity on each read).</summary>
+    public T? TrackedOrDefault<T>(Func<T, bool> match) where T : class
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return Set<T>().Local.FirstOrDefault(match);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
     /// <summary>Decrypts a protected value read by a projection (entities are decrypted as they are read); <paramref name="row"/> as in <see cref="ProtectedColumns"/>.</summary>
     public string Reveal<T>(string stored, string property, string row) where T : class
     {

@@ -325,9 +325,9 @@ public static class TaskEndpoints
                 ? Problems.Validation(new Dictionary<string, string[]> { [refusal.Reason.StartsWith("output", StringComparison.Ordinal) ? "outputs" : "action"] = RefusalTexts.Detail(refusal).Field() })
                 : ApplicationEndpoints.Refused(refusal);
         // The runtime's rows stay tracked after its SaveChanges, exactly as saved: answer from them instead of reading them again.
-        var decided = db.WorkflowTasks.Local.FirstOrDefault(t => t.Id == taskId);
+        var decided = db.TrackedOrDefault<HumanTask>(t => t.Id == taskId);
         if (decided is null) return TypedResults.Ok((await DetailAsync(taskId, db, catalog, engine, ct))!);
-        var item = decided.ItemCode is null ? null : db.WorkflowItems.Local.FirstOrDefault(i => i.InstanceId == decided.InstanceId && i.Code == decided.ItemCode);
+        var item = decided.ItemCode is null ? null : db.TrackedOrDefault<WorkflowItem>(i => i.InstanceId == decided.InstanceId && i.Code == decided.ItemCode);
         return TypedResults.Ok(DetailOf(decided, item, application, definition));
     }
 

@@ -135,7 +135,7 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
         CombinedResultDto? combined = null;
         if (e.Kind == WorkflowEventKind.ResultIssued || (e.Kind == WorkflowEventKind.ReviewFlag && application.CombinedResultJson is not null))
         {
-            var instance = adb.WorkflowInstances.Local.FirstOrDefault(i => i.Id == e.InstanceId)
+            var instance = adb.TrackedOrDefault<WorkflowInstance>(i => i.Id == e.InstanceId)
                            ?? await adb.WorkflowInstances.Include(i => i.Items).FirstAsync(i => i.Id == e.InstanceId, ct);
             combined = await CombinedResultBuilder.BuildAsync(this, adb, application, instance, clock, ct);
             application.CombinedResultJson = JsonSerializer.Serialize(combined, JsonDefaults.Options);
@@ -155,7 +155,7 @@ public sealed class WorkflowHost(BundleCatalog bundles, PersonalData personal, T
         CombinedResultDto? combined, CancellationToken ct)
     {
         var item = e.ItemCode is null ? null : ItemReasons.ItemName(bundle, e.ItemCode);
-        var task = e.TaskId is { } id ? db.WorkflowTasks.Local.FirstOrDefault(t => t.Id == id) ?? await db.WorkflowTasks.FindAsync([id], ct) : null;
+        var task = e.TaskId is { } id ? await db.WorkflowTasks.FindAsync([id], ct) : null;
         switch (e.Kind)
         {
             case WorkflowEventKind.ResultIssued when combined is not null:

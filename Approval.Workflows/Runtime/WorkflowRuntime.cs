@@ -284,8 +284,20 @@ public sealed class WorkflowRuntime(WorkflowCatalog catalog, WorkingCalendar cal
 
     private static async Task<WorkflowResult> WithRetryAsync(DbContext db, Func<Task<WorkflowResult>> operation, CancellationToken ct)
     {
-        DetachWorkflowEntries(db, onlyUnchanged: true);
-        var before = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        // changes are detected once for both passes (each Entries() call would detect them again)
+        db.ChangeTracker.DetectChanges();
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        HashSet<object> before;
+        try
+        {
+            DetachWorkflowEntries(db, onlyUnchanged: true);
+            before = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
