@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Approval.Api.Security;
+using Approval.Rules.Identifiers;
 using Microsoft.Extensions.Configuration;
 using Approval.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -149,6 +150,9 @@ public abstract class EncryptionAtRestTests(ApiFactory api)
         var decided = await reviewer.PostAsync($"/api/tasks/{task.GetProperty("id").GetString()}/decisions",
             new StringContent("""{ "action": "approve" }""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        // the decision answers from the rows the runtime saved: the facts in clear (masked), not their ciphertext
+        var answer = await decided.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ChineseId.Mask(id), answer.GetProperty("task").GetProperty("application").GetProperty("applicant").GetProperty("idNumber").GetString());
     }
 }
 
