@@ -17,9 +17,9 @@ public static class Commands
           reencrypt
               re-encrypts every protected value with the current key (Security:DataKeyId of Security:DataKeys), with progress
           verify-audit
-              verifies the audit hash chain (Security:AuditKey); exit code 1 and the first bad row when it is broken
+              verifies the audit hash chains (Security:AuditKey); exit code 1 and the first bad row when one is broken
           prune-audit
-              deletes the audit rows older than Audit:RetentionDays (at least 180) as a whole chain prefix and leaves an anchor
+              deletes the audit rows older than Audit:RetentionDays (at least 180) as a whole prefix of each chain and leaves an anchor per chain
         """;
 
     public static bool TryRun(string[] args, IConfiguration configuration, out int exitCode)

@@ -52,7 +52,7 @@ public static class DataCommands
                 await using var db = NewDb();
                 var result = await AuditChain.VerifyAsync(db, AuditKey(protector), n => output.WriteLine($"verify-audit: {n} rows checked"), ct);
                 output.WriteLine(result.Intact
-                    ? $"verify-audit: intact, {result.Checked} rows chained{(result.AnchorId is { } a ? $" after the anchor at row {a}" : "")}{(result.Unchained > 0 ? $", {result.Unchained} older rows without a chain" : "")}"
+                    ? $"verify-audit: intact, {result.Checked} rows in {result.Chains} chain(s){(result.AnchorIds.Count > 0 ? $" after the anchors at rows {string.Join(", ", result.AnchorIds)}" : "")}{(result.Unchained > 0 ? $", {result.Unchained} older rows without a chain" : "")}"
                     : $"verify-audit: BROKEN at row {result.FirstBadId}: {result.Problem}");
                 return result.Intact ? 0 : 1;
             }
@@ -61,9 +61,9 @@ public static class DataCommands
                 var days = configuration.GetValue<int?>("Audit:RetentionDays") ?? AuditOptions.MinimumRetentionDays;
                 await using var db = NewDb();
                 var (pruned, through) = await AuditChain.PruneAsync(db, AuditKey(protector), DateTimeOffset.UtcNow, days, ct);
-                output.WriteLine(through is null
+                output.WriteLine(through.Count == 0
                     ? $"prune-audit: nothing older than {days} days"
-                    : $"prune-audit: deleted {pruned} rows through row {through}; the chain now starts from its anchor");
+                    : $"prune-audit: deleted {pruned} rows through rows {string.Join(", ", through)} (one per chain); each chain now starts from its anchor");
                 return 0;
             }
             default:

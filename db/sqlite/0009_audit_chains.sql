@@ -1,0 +1,2 @@
+-- 0009_audit_chains (sqlite): no schema change. The audit chains are id ranges (Approval.Api/Security/AuditChain.cs);
+-- SQLite has one writer at a time and so one chain.

@@ -1,0 +1,2 @@
+-- 0009_audit_chains (sqlserver): no schema change. The audit chains are id ranges (Approval.Api/Security/AuditChain.cs);
+-- each chain has its own application lock (sp_getapplock on approval_audit_chain, approval_audit_chain_1, …).
