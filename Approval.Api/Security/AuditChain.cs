@@ -63,6 +63,9 @@ public static class AuditChain
 
     public static int ChainOf(long id) => (int)(id / Stride);
 
+    /// <summary>The ids of a chain, <c>[From, To)</c>; chain 0 also holds the rows older than the chains (any id below its range).</summary>
+    private static (long From, long To) IdRange(int chain) => (chain == 0 ? long.MinValue : chain * Stride, (chain + 1) * Stride);
+
     private static int nextChain;
 
     /// <summary>Inside the caller's transaction: takes a chain's append lock and gives the new rows their ids and hashes.</summary>
@@ -90,7 +93,7 @@ public static class AuditChain
     private static async Task<(int Chain, (long Id, string? Hash)? Last, (long Id, string? Hash)? Anchor)> LockAndReadTailAsync(ApprovalDb db, int chain, CancellationToken ct)
     {
         await LockAsync(db, chain, ct);
-        var (from, to) = (chain * Stride, (chain + 1) * Stride);
+        var (from, to) = IdRange(chain);
         var last = await db.AuditEntries.AsNoTracking().Where(a => a.Id >= from && a.Id < to).OrderByDescending(a => a.Id).Select(a => new { a.Id, a.RowHash }).FirstOrDefaultAsync(ct);
         var anchor = await db.AuditAnchors.AsNoTracking().Where(a => a.Id >= from && a.Id < to).OrderByDescending(a => a.Id).Select(a => new { a.Id, a.ThroughHash }).FirstOrDefaultAsync(ct);
         return (chain, last is null ? null : (last.Id, last.RowHash), anchor is null ? null : (anchor.Id, anchor.ThroughHash));
@@ -198,7 +201,7 @@ public static class AuditChain
         var through = new List<(long Id, string Hash)>();
         for (var chain = 0; chain < chains; chain++)
         {
-            var (from, to) = (chain == 0 ? long.MinValue : chain * Stride, (chain + 1) * Stride);
+            var (from, to) = IdRange(chain);
             (long Id, string? RowHash)? last = null;
             var rows = db.AuditEntries.AsNoTracking().Where(a => a.Id >= from && a.Id < to).OrderBy(a => a.Id).Select(a => new { a.Id, a.At, a.RowHash });
             await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
@@ -213,7 +216,7 @@ public static class AuditChain
         var pruned = new List<long>();
         foreach (var (id, _) in through)
         {
-            var from = ChainOf(id) == 0 ? long.MinValue : ChainOf(id) * Stride;
+            var from = IdRange(ChainOf(id)).From;
             pruned.Add(await db.AuditEntries.Where(a => a.Id >= from && a.Id <= id).ExecuteDeleteAsync(ct));
         }
         await LiftTriggersAsync(db, lift: false, ct);
