@@ -10,12 +10,19 @@
 # CPU 1 (taskset), leaving CPU 0 mostly to the API and PostgreSQL. Cold start (process start to the first ready answer)
 # and PostgreSQL's top statements (pg_stat_statements) are printed after the table. LOAD_KEEP=1 leaves PostgreSQL running
 # afterwards (the script prints its connection string) so the store can be inspected, e.g. with EXPLAIN ANALYZE.
+# The API runs as it is deployed: published with ReadyToRun into bench/out/api (see README, "Deploying"). LOAD_BUILD=jit
+# runs the plain Release build (bin/Release) instead, which starts slower (every method JIT-compiled at first call).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=5090
 key="load-test-signing-key-0123456789abcdef0123"
 lookup="load-test-lookup-key-0123456789abcdef01234"
 dotnet build -c Release bench/Approval.Load -v q -nologo
+if [ "${LOAD_BUILD:-r2r}" = "jit" ]; then api_dll=Approval.Api/bin/Release/net10.0/Approval.Api.dll
+else
+  dotnet publish Approval.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o bench/out/api -v q -nologo
+  api_dll=bench/out/api/Approval.Api.dll
+fi
 eval "$(APPROVAL_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" scripts/postgres.sh start)"
 api_pid=""
 cleanup() {
@@ -31,7 +38,7 @@ started_ns=$(date +%s%N)
 ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$key Security__LookupKey=$lookup \
   Database__Provider=PostgreSql ConnectionStrings__Approval="$APPROVAL_TEST_POSTGRES;Database=approval_load;Maximum Pool Size=64;No Reset On Close=true;Max Auto Prepare=64" \
   Logging__LogLevel__Default=Warning RateLimits__Submissions__PermitLimit=100000000 \
-  dotnet Approval.Api/bin/Release/net10.0/Approval.Api.dll --urls "http://127.0.0.1:$port" >/tmp/approval-load-api.log 2>&1 &
+  dotnet "$api_dll" --urls "http://127.0.0.1:$port" >/tmp/approval-load-api.log 2>&1 &
 api_pid=$!
 for _ in $(seq 1 1000); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.02; done
 ready_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))

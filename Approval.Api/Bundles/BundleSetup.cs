@@ -13,14 +13,21 @@ public static class BundleSetup
         var options = problems.Bind<BundleOptions>(builder.Configuration, "Bundles");
         if (options.RefreshInterval <= TimeSpan.Zero) problems.Add($"Bundles:RefreshInterval must be a positive duration (it is {options.RefreshInterval}).");
         var folder = Path.GetFullPath(options.Folder, AppContext.BaseDirectory);
-        try
+        // Read and compiled on the thread pool while the host is assembled and the database probed (a second core's work at start-up).
+        var catalog = Task.Run(() => new BundleCatalog(BundleLoader.LoadAll(folder), folder));
+        problems.AddCheck(() =>
         {
-            builder.Services.AddSingleton(new BundleCatalog(BundleLoader.LoadAll(folder), folder));
-        }
-        catch (DefinitionException e)
-        {
-            problems.Add($"a bundle file is invalid: {e.Message}");
-        }
+            try
+            {
+                catalog.GetAwaiter().GetResult();
+                return null;
+            }
+            catch (DefinitionException e)
+            {
+                return $"a bundle file is invalid: {e.Message}";
+            }
+        });
+        builder.Services.AddSingleton(_ => catalog.GetAwaiter().GetResult());
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BundleSync>();
         builder.Services.AddHostedService<BundleSyncService>();

@@ -50,10 +50,9 @@ public static class DatabaseSetup
         }
         if (string.IsNullOrWhiteSpace(connection))
             problems.Add($"Database:Provider is {options.Provider} but ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}).");
-        else if (Probe(options.Provider, connection) is { } unreachable)
-            problems.Add(unreachable);
         else
         {
+            problems.AddCheck(() => Probe(options.Provider, connection));
             builder.Services.AddSingleton(options);
             // Pooled: a request leases a reset context instead of building one (and its internal services) each time.
             // The options are a singleton, so the timer dispatcher can open DbContexts outside any request scope.
@@ -64,14 +63,19 @@ public static class DatabaseSetup
         return builder;
     }
 
-    /// <summary>Opens and closes one connection: why the database cannot be used, or null.</summary>
+    /// <summary>Opens and closes one connection (the provider's own, without EF Core): why the database cannot be used, or null.</summary>
     private static string? Probe(DatabaseProvider provider, string connection)
     {
         try
         {
-            using var db = new ApprovalDb((DbContextOptions<ApprovalDb>)Configure(new DbContextOptionsBuilder<ApprovalDb>(), provider, connection).Options);
-            db.Database.OpenConnection();
-            db.Database.CloseConnection();
+            using DbConnection probe = provider switch
+            {
+                DatabaseProvider.Sqlite => new Microsoft.Data.Sqlite.SqliteConnection(connection),
+                DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnection(connection),
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnection(connection),
+                _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+            };
+            probe.Open();
             return null;
         }
         catch (Exception e) when (e is DbException or ArgumentException or InvalidOperationException or TimeoutException or SocketException)

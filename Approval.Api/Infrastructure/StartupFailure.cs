@@ -9,9 +9,26 @@ namespace Approval.Api.Infrastructure;
 public sealed partial class ConfigurationProblems
 {
     private readonly List<string> _lines = [];
+    private readonly List<Task<string?>> _checks = [];
 
-    public IReadOnlyList<string> Lines => _lines;
-    public bool Any => _lines.Count > 0;
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            foreach (var check in _checks)
+                if (check.GetAwaiter().GetResult() is { } line) _lines.Add(line);
+            _checks.Clear();
+            return _lines;
+        }
+    }
+
+    public bool Any => Lines.Count > 0;
+
+    /// <summary>
+    /// Runs a slow check (does the database answer?) on the thread pool while the rest of the host is assembled: its
+    /// problem, or null, is in <see cref="Lines"/> once they are read.
+    /// </summary>
+    public void AddCheck(Func<string?> check) => _checks.Add(Task.Run(check));
 
     public void Add(string line) => _lines.Add(line);
     public void AddRange(IEnumerable<string> lines) => _lines.AddRange(lines);
