@@ -43,7 +43,7 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
-port=5095
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 times=()
 for i in $(seq 1 "$runs"); do
   if [ "$provider" = "PostgreSql" ]; then
