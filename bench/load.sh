@@ -10,7 +10,7 @@
 # CPU 1 (taskset), leaving CPU 0 mostly to the API and PostgreSQL. Cold start (process start to the first ready answer)
 # and PostgreSQL's top statements (pg_stat_statements) are printed after the table. LOAD_KEEP=1 leaves PostgreSQL running
 # afterwards (the script prints its connection string) so the store can be inspected, e.g. with EXPLAIN ANALYZE.
-# The API runs as it is deployed: published with ReadyToRun into bench/out/api (see README, "Deploying"). LOAD_BUILD=jit
+# The API runs as it is deployed: published with ReadyToRun into bench/out/api (see README, "Benchmarks"). LOAD_BUILD=jit
 # runs the plain Release build (bin/Release) instead, which starts slower (every method JIT-compiled at first call).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ lookup="load-test-lookup-key-0123456789abcdef01234"
 dotnet build -c Release bench/Approval.Load -v q -nologo
 if [ "${LOAD_BUILD:-r2r}" = "jit" ]; then api_dll=Approval.Api/bin/Release/net10.0/Approval.Api.dll
 else
+  rm -rf Approval.*/obj/Release/net10.0/linux-x64   # a composite publish's images there (bench/coldstart.sh) would break this one
   dotnet publish Approval.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o bench/out/api -v q -nologo
   api_dll=bench/out/api/Approval.Api.dll
 fi
