@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 out=bench/out/coldstart-$build
 # a framework-dependent and a composite publish leave different ReadyToRun images in obj/: never mix them
-find . -path "*/obj/Release/net10.0/linux-x64" -type d -prune -exec rm -rf {} +
+rm -rf Approval.*/obj/Release/net10.0/linux-x64
 case "$build" in
   composite) dotnet publish Approval.Api -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
                -p:PublishReadyToRunComposite=true -o "$out" -v q -nologo; run=("$PWD/$out/Approval.Api") ;;
@@ -28,7 +28,7 @@ case "$build" in
   jit) dotnet publish Approval.Api -c Release -o "$out" -v q -nologo; run=(dotnet "$PWD/$out/Approval.Api.dll") ;;
   *) echo "--build is composite, r2r or jit" >&2; exit 2 ;;
 esac
-find . -path "*/obj/Release/net10.0/linux-x64" -type d -prune -exec rm -rf {} +
+rm -rf Approval.*/obj/Release/net10.0/linux-x64
 pg_dir=""
 if [ "$provider" = "PostgreSql" ]; then
   eval "$(scripts/postgres.sh start)"
