@@ -93,9 +93,11 @@ public static class ComplaintStatus
 /// <summary>A rating of 1–2 (差评) is a complaint the service hall must answer: a task in its inbox.</summary>
 public sealed class ComplaintTask
 {
+    public const string HallDepartment = "service-hall";
+
     public Guid Id { get; set; }
     public Guid ApplicationId { get; set; }
-    public string Department { get; set; } = "service-hall";
+    public string Department { get; set; } = HallDepartment;
     public int Score { get; set; }
     public string? Comment { get; set; }
     public string Status { get; set; } = ComplaintStatus.Open;

@@ -120,7 +120,8 @@ public static class TaskEndpoints
         var complaints = db.ComplaintTasks.AsNoTracking().AsQueryable();
         if (department is not null) complaints = complaints.Where(c => c.Department == department);
         if (status is not null) complaints = complaints.Where(c => c.Status == status);
-        var withComplaints = kind is null or ComplaintKind;
+        // complaints only ever go to the service hall: another department's inbox does not look for them
+        var withComplaints = kind is null or ComplaintKind && (department is null || department == ComplaintTask.HallDepartment);
         if (kind is not null) tasks = kind == ComplaintKind ? tasks.Where(_ => false) : tasks;
 
         // PostgreSQL sorts NULLs last in ascending order; SQLite and SQL Server sort them first and need the 'due_date IS NULL' term.
@@ -130,43 +131,56 @@ public static class TaskEndpoints
         var complaintTotal = withComplaints ? await complaints.Take(cap + 1).CountAsync(ct) : 0;
         var capped = taskTotal + complaintTotal > cap;
         var total = Math.Min(cap, taskTotal + complaintTotal);
-        List<Row> rows;
+        // Each row comes with its application's receipt, bundle and facts in the same query (a join on the primary key).
+        // The page is cut first and then joined, so the join looks up only the page's applications; the order of the cut carries over.
+        var taskRows = Columns(Sorted(tasks, sort, nullsLast));
+        List<WithApplication<Row>> rows;
         if (complaintTotal == 0)
         {
             // One source: the page is cut in SQL, and with the default sort an index on (department, status, due_date, created_at, id) serves it.
-            rows = (await Columns(Sorted(tasks, sort, nullsLast)).Skip((p - 1) * size).Take(size).ToListAsync(ct)).Select(Row.Of).ToList();
+            rows = (await WithApplications(taskRows.Skip((p - 1) * size).Take(size), db).ToListAsync(ct)).Select(WithApplication<Row>.Of).ToList();
         }
         else
         {
             // Each source sorted and cut at page × size in SQL; the merge of the two picks the page.
-            var workflowRows = await Columns(Sorted(tasks, sort, nullsLast)).Take(take).ToListAsync(ct);
-            var complaintRows = await SortedComplaints(complaints, sort).Take(take).ToListAsync(ct);
-            var merged = workflowRows.Select(Row.Of).Concat(complaintRows.Select(Row.Of));
+            var workflowRows = await WithApplications(taskRows.Take(take), db).ToListAsync(ct);
+            var complaintRows = await WithApplications(SortedComplaints(complaints, sort).Take(take), db).ToListAsync(ct);
+            var merged = workflowRows.Select(WithApplication<Row>.Of).Concat(complaintRows.Select(WithApplication<Row>.Of));
             merged = sort switch
             {
-                "dueDate" => merged.OrderBy(r => r.DueDate ?? DateOnly.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
-                "-dueDate" => merged.OrderByDescending(r => r.DueDate ?? DateOnly.MinValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id),
-                "createdAt" => merged.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
-                _ => merged.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
+                "dueDate" => merged.OrderBy(r => r.Row.DueDate ?? DateOnly.MaxValue).ThenBy(r => r.Row.CreatedAt).ThenBy(r => r.Row.Id),
+                "-dueDate" => merged.OrderByDescending(r => r.Row.DueDate ?? DateOnly.MinValue).ThenBy(r => r.Row.CreatedAt).ThenBy(r => r.Row.Id),
+                "createdAt" => merged.OrderBy(r => r.Row.CreatedAt).ThenBy(r => r.Row.Id),
+                _ => merged.OrderByDescending(r => r.Row.CreatedAt).ThenBy(r => r.Row.Id),
             };
             rows = merged.Skip((p - 1) * size).Take(size).ToList();
         }
-        var ids = rows.Select(r => r.ApplicationId).Distinct().ToList();
-        var applications = new Dictionary<Guid, PageApplication>();
-        await foreach (var a in ApplicationsOfPage.For(db)(db, ids).WithCancellation(ct)) applications[a.Id] = a;
-        var items = rows.Where(r => applications.ContainsKey(r.ApplicationId)).Select(r =>
-        {
-            var a = applications[r.ApplicationId];
-            return r.ToDto(a.ReceiptNumber, a.BundleCode, DepartmentView.Project(db.Reveal<Application>(a.FactsJson, nameof(Application.FactsJson), a.Id.ToString("N")), r.Department));
-        }).ToList();
+        var items = rows.Select(r => r.Row.ToDto(r.ReceiptNumber, r.BundleCode,
+            DepartmentView.Project(db.Reveal<Application>(r.FactsJson, nameof(Application.FactsJson), r.Row.ApplicationId.ToString("N")), r.Row.Department))).ToList();
         return TypedResults.Ok(new TaskPage(items, p, size, total, capped));
     }
 
-    private sealed record PageApplication(Guid Id, string ReceiptNumber, string BundleCode, string FactsJson);
+    /// <summary>A row of a page with the columns of its application the page shows.</summary>
+    private sealed class WithApplication<T>
+    {
+        public T Row { get; init; } = default!;
+        public string ReceiptNumber { get; init; } = "";
+        public string BundleCode { get; init; } = "";
+        public string FactsJson { get; init; } = "";
 
-    private static readonly CompiledQuery<Func<ApprovalDb, List<Guid>, IAsyncEnumerable<PageApplication>>> ApplicationsOfPage = new(() =>
-        EF.CompileAsyncQuery((ApprovalDb db, List<Guid> ids) => db.Applications.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new PageApplication(a.Id, a.ReceiptNumber, a.BundleCode, a.FactsJson))));
+        public static WithApplication<Row> Of(WithApplication<HumanTask> t) => new() { Row = TaskEndpoints.Row.Of(t.Row), ReceiptNumber = t.ReceiptNumber, BundleCode = t.BundleCode, FactsJson = t.FactsJson };
+        public static WithApplication<Row> Of(WithApplication<ComplaintTask> c) => new() { Row = TaskEndpoints.Row.Of(c.Row), ReceiptNumber = c.ReceiptNumber, BundleCode = c.BundleCode, FactsJson = c.FactsJson };
+    }
+
+    private static IQueryable<WithApplication<HumanTask>> WithApplications(IQueryable<HumanTask> tasks, ApprovalDb db) =>
+        from t in tasks
+        join a in db.Applications on t.InstanceId equals a.Id
+        select new WithApplication<HumanTask> { Row = t, ReceiptNumber = a.ReceiptNumber, BundleCode = a.BundleCode, FactsJson = a.FactsJson };
+
+    private static IQueryable<WithApplication<ComplaintTask>> WithApplications(IQueryable<ComplaintTask> complaints, ApprovalDb db) =>
+        from c in complaints
+        join a in db.Applications on c.ApplicationId equals a.Id
+        select new WithApplication<ComplaintTask> { Row = c, ReceiptNumber = a.ReceiptNumber, BundleCode = a.BundleCode, FactsJson = a.FactsJson };
 
     /// <summary>Only the columns a task row shows (no decision text or outputs).</summary>
     private static IQueryable<HumanTask> Columns(IQueryable<HumanTask> q) => q.Select(t => new HumanTask

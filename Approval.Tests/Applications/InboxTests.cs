@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Approval.Api.Applications;
 using Approval.Api.Security;
+using Microsoft.EntityFrameworkCore;
 using Approval.Tests.Support;
 
 namespace Approval.Tests.Applications;
@@ -92,6 +94,70 @@ public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
         var expected = sort == "dueDate" ? due.Order(StringComparer.Ordinal) : due.OrderDescending(StringComparer.Ordinal);
         Assert.Equal(expected, due);
         Assert.Equal(pages.Count, pages.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
+    }
+
+    /// <summary>
+    /// The service hall's inbox has two sources: acceptance tasks of online applications and complaints (ratings of 1–2).
+    /// Complaints created before, between and after the acceptance tasks must come out merged in one order across pages,
+    /// each row with its own application's receipt number.
+    /// </summary>
+    [Theory]
+    [InlineData("createdAt")]
+    [InlineData("-createdAt")]
+    public async Task ListTasks_ServiceHallWithComplaints_MergesBothSourcesInOneOrder(string sort)
+    {
+        var hall = api.ClientAs(Roles.Reviewer, ComplaintTask.HallDepartment);
+        var receipts = new Dictionary<Guid, string>();
+        var hallTasks = (await Inbox(ComplaintTask.HallDepartment, "status=open&kind=acceptance&pageSize=100")).GetProperty("items").GetArrayLength();
+        if (hallTasks < 2)
+            for (var i = 0; i < 2; i++)
+            {
+                var person = TestIds.Person(new DateOnly(1960, 1, 1).AddDays(Interlocked.Increment(ref _people)), 9);
+                using var online = new HttpRequestMessage(HttpMethod.Post, "/api/applications")
+                {
+                    Content = JsonContent.Create(new { bundleCode = "disability-assistance", channel = "online", facts = SampleFacts.DisabilityApplicant(person) }),
+                };
+                online.Headers.Add("Idempotency-Key", $"hall-{Guid.NewGuid():N}");
+                var submitted = await api.ClientAs(Roles.Applicant, subject: person).SendAsync(online);
+                Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+            }
+        var acceptance = (await Inbox(ComplaintTask.HallDepartment, "status=open&kind=acceptance&sort=createdAt&pageSize=100")).GetProperty("items").EnumerateArray().ToList();
+        foreach (var t in acceptance) receipts[t.GetProperty("applicationId").GetGuid()] = t.GetProperty("receiptNumber").GetString()!;
+        var first = acceptance[0].GetProperty("createdAt").GetDateTimeOffset();
+        var last = acceptance[^1].GetProperty("createdAt").GetDateTimeOffset();
+        await using (var db = api.NewDb())
+        {
+            var applications = receipts.Keys.ToList();
+            var complaintIds = await db.ComplaintTasks.Where(c => applications.Contains(c.ApplicationId)).Select(c => c.Id).ToListAsync();
+            if (complaintIds.Count == 0)
+            {
+                foreach (var (at, application) in new[] { (first.AddSeconds(-5), applications[0]), (first.AddTicks((last - first).Ticks / 2), applications[1]), (last.AddSeconds(5), applications[0]) })
+                    db.ComplaintTasks.Add(new ComplaintTask
+                    {
+                        Id = Guid.NewGuid(), ApplicationId = application, Score = 1, Comment = "slow", CreatedAt = at.ToUnixTimeMilliseconds(),
+                        DueDate = DateOnly.FromDateTime(at.UtcDateTime).AddDays(1),
+                    });
+                await db.SaveChangesAsync();
+            }
+        }
+
+        var rows = new List<JsonElement>();
+        for (var p = 1; p <= 10; p++)
+        {
+            var items = (await hall.GetFromJsonAsync<JsonElement>($"/api/tasks?status=open&sort={sort}&page={p}&pageSize=2")).GetProperty("items").EnumerateArray().ToList();
+            rows.AddRange(items);
+            if (items.Count < 2) break;
+        }
+
+        var created = rows.Select(t => t.GetProperty("createdAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(sort == "createdAt" ? created.Order() : created.OrderDescending(), created);
+        Assert.Equal(rows.Count, rows.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(3, rows.Count(t => t.GetProperty("kind").GetString() == "complaint"));
+        Assert.Equal(acceptance.Count, rows.Count(t => t.GetProperty("kind").GetString() == "acceptance"));
+        Assert.Equal("complaint", rows[0].GetProperty("kind").GetString());
+        Assert.Equal("complaint", rows[^1].GetProperty("kind").GetString());
+        foreach (var t in rows.Where(t => receipts.ContainsKey(t.GetProperty("applicationId").GetGuid())))
+            Assert.Equal(receipts[t.GetProperty("applicationId").GetGuid()], t.GetProperty("receiptNumber").GetString());
     }
 
     [Fact]
