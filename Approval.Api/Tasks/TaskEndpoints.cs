@@ -127,10 +127,7 @@ public static class TaskEndpoints
         // PostgreSQL sorts NULLs last in ascending order; SQLite and SQL Server sort them first and need the 'due_date IS NULL' term.
         var nullsLast = db.Provider == DatabaseProvider.PostgreSql;
         var cap = inbox.TotalCap;
-        var taskTotal = await tasks.Take(cap + 1).CountAsync(ct);
         var complaintTotal = withComplaints ? await complaints.Take(cap + 1).CountAsync(ct) : 0;
-        var capped = taskTotal + complaintTotal > cap;
-        var total = Math.Min(cap, taskTotal + complaintTotal);
         // Each row comes with its application's receipt, bundle and facts in the same query (a join on the primary key).
         // The page is cut first and then joined, so the join looks up only the page's applications; the order of the cut carries over.
         var taskRows = Columns(Sorted(tasks, sort, nullsLast));
@@ -155,6 +152,12 @@ public static class TaskEndpoints
             };
             rows = merged.Skip((p - 1) * size).Take(size).ToList();
         }
+        // A short page that is the first or not empty is the end of the list: it gives the total without counting.
+        var matching = rows.Count < size && (rows.Count > 0 || p == 1)
+            ? (p - 1) * size + rows.Count
+            : await tasks.Take(cap + 1).CountAsync(ct) + complaintTotal;
+        var capped = matching > cap;
+        var total = Math.Min(cap, matching);
         var items = rows.Select(r => r.Row.ToDto(r.ReceiptNumber, r.BundleCode,
             DepartmentView.Project(db.Reveal<Application>(r.FactsJson, nameof(Application.FactsJson), r.Row.ApplicationId.ToString("N")), r.Row.Department))).ToList();
         return TypedResults.Ok(new TaskPage(items, p, size, total, capped));

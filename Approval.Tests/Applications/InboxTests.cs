@@ -61,6 +61,20 @@ public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
         Assert.False(page.GetProperty("totalIsCapped").GetBoolean());
     }
 
+    /// <summary>A short page ends the list and gives the total itself; an empty page past the end still counts.</summary>
+    [Theory]
+    [InlineData(1, 20, 3)]
+    [InlineData(2, 2, 1)]
+    [InlineData(5, 2, 0)]
+    public async Task ListTasks_PageAtOrPastTheEnd_ReportsTheExactTotal(int page, int pageSize, int items)
+    {
+        var result = await Inbox("medical-security", $"status=open&kind=review&page={page}&pageSize={pageSize}");
+
+        Assert.Equal(items, result.GetProperty("items").GetArrayLength());
+        Assert.Equal(3, result.GetProperty("total").GetInt32());
+        Assert.False(result.GetProperty("totalIsCapped").GetBoolean());
+    }
+
     [Fact]
     public async Task ListTasks_PagesSortedByDueDate_DoNotOverlap()
     {
