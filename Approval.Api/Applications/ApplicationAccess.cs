@@ -57,7 +57,7 @@ public static class ApplicationAccess
             Roles.Applicant => IsOwner(user, application, personal),
             Roles.Kiosk => IsSubmittingKioskSession(user, application, personal),
             Roles.Reviewer => await db.WorkflowTasks.AnyAsync(t => t.InstanceId == application.Id && t.Department == Department(user), ct)
-                              || (Department(user) == "service-hall" && await db.ComplaintTasks.AnyAsync(c => c.ApplicationId == application.Id, ct)),
+                              || (Department(user) == ComplaintTask.HallDepartment && await db.ComplaintTasks.AnyAsync(c => c.ApplicationId == application.Id, ct)),
             Roles.Clerk or Roles.Admin => true,
             _ => false,
         };

@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Approval.Api.Applications;
 using Approval.Api.Security;
-using Microsoft.EntityFrameworkCore;
 using Approval.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace Approval.Tests.Applications;
 
@@ -142,8 +142,7 @@ public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
         await using (var db = api.NewDb())
         {
             var applications = receipts.Keys.ToList();
-            var complaintIds = await db.ComplaintTasks.Where(c => applications.Contains(c.ApplicationId)).Select(c => c.Id).ToListAsync();
-            if (complaintIds.Count == 0)
+            if (!await db.ComplaintTasks.AnyAsync(c => applications.Contains(c.ApplicationId)))
             {
                 foreach (var (at, application) in new[] { (first.AddSeconds(-5), applications[0]), (first.AddTicks((last - first).Ticks / 2), applications[1]), (last.AddSeconds(5), applications[0]) })
                     db.ComplaintTasks.Add(new ComplaintTask
