@@ -28,7 +28,8 @@ public sealed record TaskDto(
 /// <summary>
 /// A page of a department's inbox. <c>total</c> is exact up to <c>Tasks:TotalCap</c> (default 1,000) matching tasks;
 /// beyond that it is the cap and <c>totalIsCapped</c> is true (counting hundreds of thousands of rows on every page
-/// view would cost more than the page itself) — page on until a page comes back short.
+/// view would cost more than the page itself) — page on until a page comes back short. A capped total is trusted for
+/// <c>Tasks:CappedTotalSeconds</c> (default 5) before it is counted again.
 /// </summary>
 public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSize, int Total, bool TotalIsCapped);
 
@@ -36,6 +37,9 @@ public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Page, int PageSi
 public sealed class InboxOptions
 {
     public int TotalCap { get; set; } = 1_000;
+
+    /// <summary>How long a count past the cap stands for the same filter (0 = count on every full page).</summary>
+    public int CappedTotalSeconds { get; set; } = 5;
 }
 
 /// <summary>A task with its decision (when done), the item's state and the outputs it may record.</summary>
@@ -97,7 +101,7 @@ public static class TaskEndpoints
     // ---------------------------------------------------------------- inbox
 
     public static async Task<Results<Ok<TaskPage>, ValidationProblem, ProblemHttpResult>> ListTasks(ClaimsPrincipal user, ApprovalDb db, InboxOptions inbox,
-        string? department, string? status, string? kind, string? sort, int? page, int? pageSize, CancellationToken ct)
+        CappedTotals cappedTotals, string? department, string? status, string? kind, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !Statuses.Contains(status)) errors["status"] = Texts.OneOf(Statuses).Field();
@@ -153,9 +157,13 @@ public static class TaskEndpoints
             rows = merged.Skip((p - 1) * size).Take(size).ToList();
         }
         // A short page that is the first or not empty is the end of the list: it gives the total without counting.
-        var matching = rows.Count < size && (rows.Count > 0 || p == 1)
-            ? (p - 1) * size + rows.Count
-            : await tasks.Take(cap + 1).CountAsync(ct) + complaintTotal;
+        // A backlog past the cap a moment ago is still past it: a full page of it reports the cap without counting again.
+        var filter = new InboxFilter(department, status, kind);
+        int taskTotal;
+        if (rows.Count < size && (rows.Count > 0 || p == 1)) cappedTotals.Counted(filter, taskTotal = (p - 1) * size + rows.Count - complaintTotal);
+        else if (cappedTotals.IsCapped(filter)) taskTotal = cap + 1;
+        else cappedTotals.Counted(filter, taskTotal = await tasks.Take(cap + 1).CountAsync(ct));
+        var matching = taskTotal + complaintTotal;
         var capped = matching > cap;
         var total = Math.Min(cap, matching);
         var items = rows.Select(r => r.Row.ToDto(r.ReceiptNumber, r.BundleCode,

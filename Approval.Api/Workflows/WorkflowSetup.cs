@@ -20,9 +20,11 @@ public static class WorkflowSetup
         if (!materials.Storage.Equals(MaterialStorage.Database, StringComparison.OrdinalIgnoreCase) && !materials.Storage.Equals(MaterialStorage.Folder, StringComparison.OrdinalIgnoreCase))
             problems.Add($"Materials:Storage '{materials.Storage}' is not one of {MaterialStorage.Database}, {MaterialStorage.Folder}.");
         if (inbox.TotalCap < 1) problems.Add($"Tasks:TotalCap must be at least 1 (it is {inbox.TotalCap}).");
+        if (inbox.CappedTotalSeconds < 0) problems.Add($"Tasks:CappedTotalSeconds must be 0 or more (it is {inbox.CappedTotalSeconds}).");
         builder.Services.AddSingleton(workflows);
         builder.Services.AddSingleton(materials);
         builder.Services.AddSingleton(inbox);
+        builder.Services.AddSingleton<Tasks.CappedTotals>();
         builder.Services.AddSingleton<WorkflowHost>();
         builder.Services.AddSingleton<IWorkflowHost>(sp => sp.GetRequiredService<WorkflowHost>());
         builder.Services.AddSingleton<WorkflowEngine>();
