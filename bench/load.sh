@@ -2,7 +2,7 @@
 # HTTP load test on PostgreSQL: starts a private PostgreSQL and the API (Release) on loopback, then measures
 # submissions/s, decisions/s and inbox latency with --stored applications in the database.
 #   bench/load.sh [--clients 32] [--submissions 5000] [--decisions 5000] [--stored 100000] [--inbox-reads 2000] [--seed-sql true] [--warmup 1000]
-# --warmup N submissions (and N/2 decisions) run first and are not measured: the table is the warm server's steady state.
+# --warmup N submissions (and N/2 decisions; N/10 inbox pages, at most 1,000, before the inbox phase) run first and are not measured: the table is the warm server's steady state.
 # --seed-sql true tops the store up to --stored by copying one HTTP-made application inside PostgreSQL (bench/Approval.Load/SqlSeed.cs)
 # instead of submitting the rest over HTTP.
 # The per-token submission limit (RateLimits:Submissions, 30 a minute by default) is lifted: every submission here uses one clerk token.
