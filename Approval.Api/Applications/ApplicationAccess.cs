@@ -143,31 +143,15 @@ public sealed class IdMasker
 
     public JsonElement? Json(string? json) => json is null ? null : JsonDocument.Parse(Text(json)!).RootElement.Clone();
 
-    /// <summary>The facts with every ID number, phone number and bank account number masked.</summary>
-    public static JsonNode? MaskFacts(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (k, v) in o.ToList())
-                {
-                    if (v is JsonValue value && value.TryGetValue<string>(out var s))
-                        o[k] = k switch
-                        {
-                            "idNumber" => ChineseId.Mask(s),
-                            "phone" => PersonalData.MaskPhone(s),
-                            "accountNumber" => s.Length > 4 ? new string('*', s.Length - 4) + s[^4..] : "****",
-                            "certificateNumber" => s.Length == 20 ? ChineseId.Mask(s[..18]) + s[18..] : "***",
-                            _ => s,
-                        };
-                    else MaskFacts(v);
-                }
-                return o;
-            case JsonArray a:
-                foreach (var v in a) MaskFacts(v);
-                return a;
-            default:
-                return node;
-        }
-    }
+    /// <summary>Whether a property of this name holds a number to mask: an ID, phone, bank account or certificate number.</summary>
+    public static bool Masks(ReadOnlySpan<byte> key) =>
+        key.SequenceEqual("idNumber"u8) || key.SequenceEqual("phone"u8) || key.SequenceEqual("accountNumber"u8) || key.SequenceEqual("certificateNumber"u8);
+
+    /// <summary>The masked form of a value of a property <see cref="Masks"/> names.</summary>
+    public static string Masked(ReadOnlySpan<byte> key, string s) =>
+        key.SequenceEqual("idNumber"u8) ? ChineseId.Mask(s) :
+        key.SequenceEqual("phone"u8) ? PersonalData.MaskPhone(s) :
+        key.SequenceEqual("accountNumber"u8) ? (s.Length > 4 ? new string('*', s.Length - 4) + s[^4..] : "****") :
+        key.SequenceEqual("certificateNumber"u8) ? (s.Length == 20 ? ChineseId.Mask(s[..18]) + s[18..] : "***") :
+        s;
 }

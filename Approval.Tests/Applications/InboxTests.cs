@@ -61,6 +61,15 @@ public abstract class InboxTests(ApiFactory api) : IAsyncLifetime
         Assert.False(page.GetProperty("totalIsCapped").GetBoolean());
     }
 
+    [Fact]
+    public async Task ListTasks_DepartmentStatusAndAnotherKind_ListsNone()
+    {
+        var page = await Inbox("civil-affairs", "status=open&sort=dueDate&kind=inspection");
+
+        Assert.Equal(0, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, page.GetProperty("total").GetInt32());
+    }
+
     /// <summary>A short page ends the list and gives the total itself; an empty page past the end still counts.</summary>
     [Theory]
     [InlineData(1, 20, 3)]
