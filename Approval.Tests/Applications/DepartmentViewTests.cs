@@ -87,4 +87,15 @@ public class DepartmentViewTests
         var history = DepartmentView.Project(Facts, "dpf").GetProperty("disability").GetProperty("history");
         Assert.Equal("13700137000", history[1].GetString());
     }
+
+    [Fact]
+    public void Project_WrittenIntoAResponse_IsEscapedByTheResponsesEncoder()
+    {
+        var view = DepartmentView.Project("""{"applicant":{"name":"<b>张</b>"}}""", "dpf");
+
+        Assert.Equal("<b>张</b>", view.GetProperty("applicant").GetProperty("name").GetString());
+        var response = JsonSerializer.Serialize(new { application = view });
+        Assert.DoesNotContain("<b>", response);
+        Assert.Contains("\\u003Cb\\u003E", response);
+    }
 }
