@@ -21,6 +21,7 @@ var medical = Token(Roles.Reviewer, "medical-security");
 var civil = Token(Roles.Reviewer, "civil-affairs");
 var sequence = options.SequenceStart;
 var readers = Math.Max(1, options.Clients / 2);
+var inboxStart = Stopwatch.GetTimestamp();
 
 Console.WriteLine($"target {options.Url}, {options.Clients} concurrent clients, {Environment.ProcessorCount} cores on this machine");
 
@@ -97,10 +98,13 @@ if (options.Stored > 0)
 // the inbox's own warm-up runs here, after any seeding, so that its code and PostgreSQL's cache of the store are warm
 if (options.Warmup > 0)
 {
-    var warmInbox = await Phase.Run("warm-up inbox", readers, Math.Min(options.Warmup / 10, 1000), ReadInbox, quiet: true);
+    var warmInbox = await Phase.Run("warm-up inbox", readers, Math.Min(options.Warmup / 10, 1000), () => ReadInbox(), quiet: true);
     Console.WriteLine($"inbox warm-up (not in the table): {warmInbox.Operations:N0} pages ({warmInbox.Failed} failed)");
 }
-var inbox = await Phase.Run("inbox (civil-affairs, open, 20 per page)", readers, options.InboxReads, ReadInbox);
+inboxStart = Stopwatch.GetTimestamp();
+var inboxSamples = new ConcurrentBag<InboxSample>();
+var inbox = await Phase.Run("inbox (civil-affairs, open, 20 per page)", readers, options.InboxReads, () => ReadInbox(inboxSamples));
+InboxSample.PrintTail(inboxSamples);
 
 Console.WriteLine();
 Console.WriteLine("| measure | operations | failed | per second | p50 ms | p99 ms | API CPU ms/op | PostgreSQL CPU ms/op | load tool CPU ms/op | API peak RSS MB |");
@@ -108,13 +112,16 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 foreach (var r in new[] { submit, decide, inbox }) Console.WriteLine(r.Row());
 return submit.Failed + decide.Failed + inbox.Failed == 0 ? 0 : 1;
 
-// a random page 1–49 of civil-affairs' open tasks, 20 per page (Random.Shared: the readers run concurrently)
-async Task<bool> ReadInbox()
+// a random page 1–49 of civil-affairs' open tasks, 20 per page (Random.Shared: the readers run concurrently); with samples,
+// each page's number, start and latency are kept, so the tail can be placed by page depth and by second
+async Task<bool> ReadInbox(ConcurrentBag<InboxSample>? samples = null)
 {
     var page = Random.Shared.Next(1, 50);
+    var start = Stopwatch.GetTimestamp();
     using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks?department=civil-affairs&status=open&sort=dueDate&page={page}&pageSize=20");
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", civil);
     using var response = await http.SendAsync(request);
+    samples?.Add(new InboxSample(page, Stopwatch.GetElapsedTime(inboxStart, start).TotalSeconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
     return response.IsSuccessStatusCode;
 }
 
@@ -141,6 +148,34 @@ StringContent Body(int n)
     };
     var body = new JsonObject { ["bundleCode"] = "disability-assistance", ["channel"] = "window", ["facts"] = facts };
     return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+}
+
+/// <summary>One measured inbox page: its number, when it started (seconds into the phase) and its latency.</summary>
+sealed record InboxSample(int Page, double StartSeconds, double Ms)
+{
+    /// <summary>Where the inbox's tail is: p50/p99 by page depth (the OFFSET grows with it), and the p99 of each whole second
+    /// of the phase (a pause, a checkpoint or a vacuum shows as a few bad seconds; a uniform tail does not).</summary>
+    public static void PrintTail(IReadOnlyCollection<InboxSample> samples)
+    {
+        if (samples.Count == 0) return;
+        static double P(IEnumerable<double> values, double q)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        }
+        var bands = new[] { (1, 10), (11, 25), (26, 40), (41, 49) }.Select(b =>
+        {
+            var ms = samples.Where(s => s.Page >= b.Item1 && s.Page <= b.Item2).Select(s => s.Ms).ToList();
+            return $"pages {b.Item1}–{b.Item2}: p50 {P(ms, 0.5):N1} p99 {P(ms, 0.99):N1} ms";
+        });
+        Console.WriteLine($"inbox by depth: {string.Join("; ", bands)}");
+        var seconds = samples.GroupBy(s => (int)s.StartSeconds).Where(g => g.Count() >= 100).Select(g => (Second: g.Key, P99: P(g.Select(s => s.Ms), 0.99))).ToList();
+        if (seconds.Count == 0) return;
+        var worst = seconds.OrderByDescending(s => s.P99).Take(3).Select(s => $"{s.P99:N1} ms (second {s.Second})");
+        Console.WriteLine($"inbox p99 per second: median {P(seconds.Select(s => s.P99), 0.5):N1} ms over {seconds.Count} s; worst {string.Join(", ", worst)}");
+        var over = samples.Count(s => s.Ms > 20);
+        Console.WriteLine($"inbox pages over 20 ms: {over:N0} of {samples.Count:N0} ({100.0 * over / samples.Count:N2} %)");
+    }
 }
 
 sealed record PhaseResult(string Name, int Operations, int Failed, TimeSpan Elapsed, double P50, double P99, double ApiCpuMs, double PgCpuMs,
