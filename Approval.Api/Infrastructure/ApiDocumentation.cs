@@ -17,7 +17,8 @@ public static class ApiDocumentation
                 Version = "v1",
                 Description = "Apply once for a bundle of items (一件事) at any channel: catalogue, assessment (一次告知), " +
                               "applications, department tasks and the combined result. Errors are RFC 9457 problem details; " +
-                              "validation errors are keyed by JSON path (e.g. `facts.applicant.idNumber`).",
+                              "validation errors are keyed by JSON path (e.g. `facts.applicant.idNumber`). Any operation may answer " +
+                              "503 `database-busy` with `Retry-After` (seconds) when the database could not serve it in time; retry then.",
             });
             o.OperationFilter<RequestExamples>();
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Approval.Api.Infrastructure;
@@ -21,7 +23,32 @@ public static class ErrorHandling
                 ctx.ProblemDetails.Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? Texts.BodyTooLarge.Pick() : Texts.BadRequest.Pick();
                 ctx.ProblemDetails.Detail = bad.Message;
             }
+            else if (ctx.Exception is { } e && DatabaseBusy(e))
+            {
+                ctx.ProblemDetails.Type = "https://approval.example/problems/database-busy";
+                ctx.ProblemDetails.Detail = Texts.DatabaseBusyDetail(RetryAfterSeconds).Pick();
+                ctx.ProblemDetails.Extensions["retryAfter"] = RetryAfterSeconds;
+                ctx.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            }
         });
+
+    /// <summary>Seconds a client is asked to wait after a 503 <c>database-busy</c>.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    /// <summary>
+    /// The database could not serve the request in time, though the request itself was fine: no pooled connection came free
+    /// within the connection string's <c>Timeout</c>, a command timed out, the connection broke, or the server refused a
+    /// transaction it asks to be retried (serialization failure, deadlock, too many connections). The provider says so with
+    /// <see cref="DbException.IsTransient"/>. The client did nothing wrong and a retry may well succeed: 503 with Retry-After,
+    /// not 500. (A write is one transaction, so one that failed before its commit stored nothing; a submission retried with
+    /// its Idempotency-Key is never stored twice.)
+    /// </summary>
+    public static bool DatabaseBusy(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is DbException { IsTransient: true } or TimeoutException) return true;
+        return false;
+    }
 
     private static string? ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
@@ -29,7 +56,8 @@ public static class ErrorHandling
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode
+                : DatabaseBusy(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
         return app;

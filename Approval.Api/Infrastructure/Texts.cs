@@ -139,6 +139,7 @@ public static class Texts
     public static readonly LocalizedText FullOrPartial = new("须为 full 或 partial", "must be full or partial");
     public static readonly LocalizedText AtLeastOne = new("须不小于 1", "must be at least 1");
     public static LocalizedText PageRange(int max) => new($"须为 1 到 {max}", $"must be from 1 to {max}");
+    public static LocalizedText DatabaseBusyDetail(int seconds) => new($"数据库繁忙，请 {seconds} 秒后重试。", $"The database is busy; retry after {seconds} seconds.");
     public static readonly LocalizedText BodyTooLarge = new("请求内容过大", "Request body too large");
     public static LocalizedText BodyTooLargeDetail(long limit) => new($"此接口的请求内容最多 {limit} 字节。", $"This endpoint accepts a body of at most {limit} bytes.");
     public static readonly LocalizedText TooManyRequests = new("请求过于频繁", "Too many requests");
