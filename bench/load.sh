@@ -12,7 +12,7 @@
 # afterwards (the script prints its connection string) so the store can be inspected, e.g. with EXPLAIN ANALYZE.
 # The API runs as it is deployed: published with ReadyToRun into bench/out/api (see README, "Benchmarks"). LOAD_BUILD=jit
 # runs the plain Release build (bin/Release) instead, which starts slower (every method JIT-compiled at first call).
-# The API's connection pool holds at most LOAD_POOL connections (default 8, four per core): on 2 cores shared by the API and
+# The API's connection pool holds at most LOAD_POOL connections (default 6, three per core): on 2 cores shared by the API and
 # PostgreSQL, 64 connections let 16–32 backends compete for the cores, which cost throughput and doubled the inbox's p99
 # (bench/RESULTS-throughput.md, "the connection pool sized to the cores"). LOAD_POOL=64 gives the earlier sessions' setting.
 set -euo pipefail
@@ -40,7 +40,7 @@ psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -qc "CREATE DA
 psql "host=127.0.0.1 port=$pg_port user=postgres dbname=approval_load" -qc "CREATE EXTENSION pg_stat_statements" >/dev/null
 started_ns=$(date +%s%N)
 ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$key Security__LookupKey=$lookup \
-  Database__Provider=PostgreSql ConnectionStrings__Approval="$APPROVAL_TEST_POSTGRES;Database=approval_load;Maximum Pool Size=${LOAD_POOL:-8};No Reset On Close=true;Max Auto Prepare=64" \
+  Database__Provider=PostgreSql ConnectionStrings__Approval="$APPROVAL_TEST_POSTGRES;Database=approval_load;Maximum Pool Size=${LOAD_POOL:-6};No Reset On Close=true;Max Auto Prepare=64" \
   Logging__LogLevel__Default=Warning RateLimits__Submissions__PermitLimit=100000000 \
   dotnet "$api_dll" --urls "http://127.0.0.1:$port" >/tmp/approval-load-api.log 2>&1 &
 api_pid=$!

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 
 namespace Approval.Api.Infrastructure;
 
@@ -32,6 +33,8 @@ public static class ErrorHandling
             }
         });
 
+    private const int SqliteBusy = 5, SqliteLocked = 6;
+
     /// <summary>Seconds a client is asked to wait after a 503 <c>database-busy</c>.</summary>
     public const int RetryAfterSeconds = 2;
 
@@ -39,14 +42,15 @@ public static class ErrorHandling
     /// The database could not serve the request in time, though the request itself was fine: no pooled connection came free
     /// within the connection string's <c>Timeout</c>, a command timed out, the connection broke, or the server refused a
     /// transaction it asks to be retried (serialization failure, deadlock, too many connections). The provider says so with
-    /// <see cref="DbException.IsTransient"/>. The client did nothing wrong and a retry may well succeed: 503 with Retry-After,
+    /// <see cref="DbException.IsTransient"/>; SQLite, whose provider marks nothing transient, says SQLITE_BUSY or SQLITE_LOCKED
+    /// once another writer held the file past the connection's <c>Default Timeout</c>. The client did nothing wrong and a retry may well succeed: 503 with Retry-After,
     /// not 500. (A write is one transaction, so one that failed before its commit stored nothing; a submission retried with
     /// its Idempotency-Key is never stored twice.)
     /// </summary>
     public static bool DatabaseBusy(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-            if (e is DbException { IsTransient: true } or TimeoutException) return true;
+            if (e is DbException { IsTransient: true } or TimeoutException or SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }) return true;
         return false;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Approval.Api.Security;
 using Approval.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Approval.Tests.Api;
@@ -14,13 +15,19 @@ public sealed class SmallPoolPostgresApi : PostgresApi
         new NpgsqlConnectionStringBuilder(base.ConnectionString) { MaxPoolSize = 2, Timeout = 1 }.ConnectionString;
 }
 
+/// <summary>A SQLite file whose writers give up waiting for another writer's lock after one second.</summary>
+public sealed class ImpatientSqliteApi : SqliteApi
+{
+    public override string ConnectionString => base.ConnectionString + ";Default Timeout=1";
+}
+
 /// <summary>
 /// When the database cannot serve a request in time (here: every pooled connection is taken), the client gets 503 problem
 /// details with Retry-After, not a 500, nothing is stored, and the same request succeeds once the database is free again.
 /// </summary>
 public sealed class DatabaseBusyPostgresTests(SmallPoolPostgresApi api) : IClassFixture<SmallPoolPostgresApi>
 {
-    private static object Submission() => new { bundleCode = "disability-assistance", channel = "window", facts = SampleFacts.DisabilityApplicant() };
+    internal static object Submission() => new { bundleCode = "disability-assistance", channel = "window", facts = SampleFacts.DisabilityApplicant() };
 
     /// <summary>Takes every connection of the API's pool (the test shares the API's process, so the same connection string is the same pool).</summary>
     private async Task<IAsyncDisposable> HoldThePoolAsync()
@@ -43,7 +50,7 @@ public sealed class DatabaseBusyPostgresTests(SmallPoolPostgresApi api) : IClass
         }
     }
 
-    private static async Task AssertBusyAsync(HttpResponseMessage response)
+    internal static async Task AssertBusyAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -80,5 +87,31 @@ public sealed class DatabaseBusyPostgresTests(SmallPoolPostgresApi api) : IClass
 
         await using (var db = api.NewDb()) Assert.Equal(stored, db.Applications.Count());
         Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/applications", Submission())).StatusCode);
+    }
+}
+
+/// <summary>SQLite: another process holds the file's write lock past the connection's timeout.</summary>
+public sealed class DatabaseBusySqliteTests(ImpatientSqliteApi api) : IClassFixture<ImpatientSqliteApi>
+{
+    [Fact]
+    public async Task Submit_AnotherWriterHoldsTheFile_Is503AndStoresNothing_ThenSubmitsOnceFree()
+    {
+        var clerk = api.ClientAs(Roles.Clerk);
+        int stored;
+        await using (var db = api.NewDb()) stored = db.Applications.Count();
+
+        await using (var writer = new SqliteConnection(api.ConnectionString))
+        {
+            await writer.OpenAsync();
+            await using (var begin = writer.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync();
+            }
+            await DatabaseBusyPostgresTests.AssertBusyAsync(await clerk.PostAsJsonAsync("/api/applications", DatabaseBusyPostgresTests.Submission()));
+        }
+
+        await using (var db = api.NewDb()) Assert.Equal(stored, db.Applications.Count());
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/applications", DatabaseBusyPostgresTests.Submission())).StatusCode);
     }
 }
