@@ -39,18 +39,20 @@ public static class ErrorHandling
     public const int RetryAfterSeconds = 2;
 
     /// <summary>
-    /// The database could not serve the request in time, though the request itself was fine: no pooled connection came free
-    /// within the connection string's <c>Timeout</c>, a command timed out, the connection broke, or the server refused a
-    /// transaction it asks to be retried (serialization failure, deadlock, too many connections). The provider says so with
-    /// <see cref="DbException.IsTransient"/>; SQLite, whose provider marks nothing transient, says SQLITE_BUSY or SQLITE_LOCKED
-    /// once another writer held the file past the connection's <c>Default Timeout</c>. The client did nothing wrong and a retry may well succeed: 503 with Retry-After,
-    /// not 500. (A write is one transaction, so one that failed before its commit stored nothing; a submission retried with
-    /// its Idempotency-Key is never stored twice.)
+    /// The database could not serve the request in time, though the request itself was fine: no pooled connection came
+    /// free within the connection string's <c>Timeout</c>, a command timed out, the connection broke, or the server refused
+    /// a transaction it asks to be retried (serialization failure, deadlock, too many connections). The provider says so
+    /// with <see cref="DbException.IsTransient"/> or a <see cref="TimeoutException"/> inside its exception; SQLite, whose
+    /// provider marks nothing transient, says SQLITE_BUSY or SQLITE_LOCKED once another writer held the file past the
+    /// connection's <c>Default Timeout</c>. A retry may well succeed: 503 with Retry-After, not 500. (A write is one
+    /// transaction, so one that failed before its commit stored nothing; a submission retried with its Idempotency-Key is
+    /// never stored twice.) A timeout outside the database (a regular expression's, say) stays a 500.
     /// </summary>
     public static bool DatabaseBusy(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-            if (e is DbException { IsTransient: true } or TimeoutException or SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }) return true;
+            if (e is DbException { IsTransient: true } or DbException { InnerException: TimeoutException }
+                or SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }) return true;
         return false;
     }
 

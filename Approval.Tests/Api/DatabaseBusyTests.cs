@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Approval.Api.Infrastructure;
 using Approval.Api.Security;
 using Approval.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -113,5 +114,25 @@ public sealed class DatabaseBusySqliteTests(ImpatientSqliteApi api) : IClassFixt
 
         await using (var db = api.NewDb()) Assert.Equal(stored, db.Applications.Count());
         Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/applications", DatabaseBusyPostgresTests.Submission())).StatusCode);
+    }
+}
+
+public sealed class DatabaseBusyClassificationTests
+{
+    [Fact]
+    public void DatabaseBusy_ProviderTimeoutOrTransientFailure_IsBusy()
+    {
+        Assert.True(ErrorHandling.DatabaseBusy(new NpgsqlException("pool exhausted", new TimeoutException())));
+        Assert.True(ErrorHandling.DatabaseBusy(new InvalidOperationException("wrapped", new NpgsqlException("broken", new IOException()))));
+        Assert.True(ErrorHandling.DatabaseBusy(new SqliteException("database is locked", 5)));
+    }
+
+    [Fact]
+    public void DatabaseBusy_TimeoutOutsideTheDatabaseOrPermanentFailure_IsNotBusy()
+    {
+        Assert.False(ErrorHandling.DatabaseBusy(new System.Text.RegularExpressions.RegexMatchTimeoutException()));
+        Assert.False(ErrorHandling.DatabaseBusy(new TimeoutException()));
+        Assert.False(ErrorHandling.DatabaseBusy(new NpgsqlException("syntax")));
+        Assert.False(ErrorHandling.DatabaseBusy(new SqliteException("constraint failed", 19)));
     }
 }
