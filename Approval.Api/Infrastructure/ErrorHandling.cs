@@ -36,7 +36,7 @@ public static class ErrorHandling
     private const int SqliteBusy = 5, SqliteLocked = 6;
 
     /// <summary>Seconds a client is asked to wait after a 503 <c>database-busy</c>.</summary>
-    public const int RetryAfterSeconds = 2;
+    private const int RetryAfterSeconds = 2;
 
     /// <summary>
     /// The database could not serve the request in time, though the request itself was fine: no pooled connection came

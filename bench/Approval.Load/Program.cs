@@ -150,6 +150,12 @@ StringContent Body(int n)
     return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 }
 
+static class Percentile
+{
+    /// <summary>The q-quantile (0–1) of ascending values, nearest rank; 0 when there are none.</summary>
+    public static double Of(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+}
+
 /// <summary>One measured inbox page: its number, when it started (seconds into the phase) and its latency.</summary>
 sealed record InboxSample(int Page, double StartSeconds, double Ms)
 {
@@ -158,11 +164,7 @@ sealed record InboxSample(int Page, double StartSeconds, double Ms)
     public static void PrintTail(IReadOnlyCollection<InboxSample> samples)
     {
         if (samples.Count == 0) return;
-        static double P(IEnumerable<double> values, double q)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        }
+        static double P(IEnumerable<double> values, double q) => Percentile.Of(values.Order().ToArray(), q);
         var bands = new[] { (1, 10), (11, 25), (26, 40), (41, 49) }.Select(b =>
         {
             var ms = samples.Where(s => s.Page >= b.Item1 && s.Page <= b.Item2).Select(s => s.Ms).ToList();
@@ -275,7 +277,7 @@ static class Phase
         await sampler;
         peakRss = Math.Max(peakRss, Cpu.ApiRssMb());
         var sorted = latencies.Order().ToArray();
-        double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        double P(double q) => Percentile.Of(sorted, q);
         var result = new PhaseResult(name, sorted.Length, failed, clock.Elapsed, P(0.50), P(0.99),
             cpuBefore.Api < 0 ? -1 : (cpuAfter.Api - cpuBefore.Api) * 1000, cpuBefore.Pg < 0 ? -1 : (cpuAfter.Pg - cpuBefore.Pg) * 1000,
             (selfAfter - selfBefore) * 1000, peakRss);
